@@ -1,0 +1,31 @@
+package com.agentbilly.api;
+
+import com.agentbilly.api.orgs.OrgRoutes;
+import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.config.Settings;
+import com.agentbilly.http.ApiRouter;
+import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.OrgStore;
+
+/** Every route the api function serves. template.yaml's events for ApiFunction list the same. */
+public final class ApiRoutes {
+
+  private ApiRoutes() {}
+
+  public static ApiRouter router(
+      OrgStore orgs,
+      KeyMetadataStore keys,
+      OrgService orgService,
+      RequestAuditor audit,
+      Settings settings) {
+    OrgRoutes orgRoutes = new OrgRoutes(orgService, keys, settings.webhookBaseUrl().orElse(null));
+    return ApiRouter.builder(orgs)
+        .allowedOrigins(settings.allowedOrigins())
+        .onAccessDenied(audit.accessDenied())
+        .route("GET", "/me", orgRoutes::me)
+        .route("POST", "/orgs", orgRoutes::create)
+        .route("GET", "/orgs/{org}", orgRoutes::describe)
+        .build();
+  }
+}

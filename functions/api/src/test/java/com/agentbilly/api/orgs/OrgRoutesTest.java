@@ -1,0 +1,122 @@
+package com.agentbilly.api.orgs;
+
+import static com.agentbilly.testing.ApiEvents.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.agentbilly.api.ApiRoutes;
+import com.agentbilly.config.Settings;
+import com.agentbilly.http.ApiRouter;
+import com.agentbilly.http.Json;
+import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.testing.InMemoryKeyMetadataStore;
+import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.RecordingAuditLog;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OrgRoutesTest {
+
+  private final InMemoryOrgStore orgs = new InMemoryOrgStore();
+  private final RecordingAuditLog audit = new RecordingAuditLog();
+  private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
+  private final ApiRouter router =
+      ApiRoutes.router(
+          orgs,
+          new InMemoryKeyMetadataStore(),
+          new OrgService(orgs, new RequestAuditor(audit), clock, new SecureRandom()),
+          new RequestAuditor(audit),
+          new Settings(Map.of("WEBHOOK_BASE_URL", "https://hooks.example/")));
+
+  @Test
+  void creatorBecomesOwnerAndSeesTheOrgInMe() throws Exception {
+    var created =
+        router.handle(
+            request("POST", "/orgs")
+                .as("u1", "ann@x.test")
+                .body("{\"name\":\"Acme\",\"mode\":\"test\"}")
+                .build(),
+            null);
+    assertThat(created.getStatusCode()).isEqualTo(201);
+    JsonNode body = Json.read(created.getBody());
+    String orgId = body.get("org_id").asText();
+    assertThat(orgId).matches("org_[a-z2-7]{26}");
+    assertThat(body.toString())
+        .isEqualTo(
+            "{\"org_id\":\""
+                + orgId
+                + "\",\"name\":\"Acme\",\"mode\":\"test\",\"role\":\"owner\"}");
+
+    assertThat(audit.recorded())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.org().value()).isEqualTo(orgId);
+              assertThat(r.event().action()).isEqualTo("org.created");
+              assertThat(r.event().actor().userId()).isEqualTo("u1");
+              assertThat(r.event().actor().role()).isEqualTo("owner");
+            });
+
+    var me = router.handle(request("GET", "/me").as("u1", "ann@x.test").build(), null);
+    assertThat(me.getBody())
+        .isEqualTo(
+            "{\"user\":{\"id\":\"u1\",\"username\":\"ann@x.test\"},\"memberships\":[{\"org_id\":\""
+                + orgId
+                + "\",\"org_name\":\"Acme\",\"role\":\"owner\"}]}");
+  }
+
+  @Test
+  void describesTheOrgWithNothingConnectedYet() throws Exception {
+    var created =
+        router.handle(
+            request("POST", "/orgs")
+                .as("u1", "ann@x.test")
+                .body("{\"name\":\"Acme\",\"mode\":\"live\"}")
+                .build(),
+            null);
+    String orgId = Json.read(created.getBody()).get("org_id").asText();
+
+    var got =
+        router.handle(
+            request("GET", "/orgs/{org}").path("org", orgId).as("u1", "ann@x.test").build(), null);
+
+    assertThat(got.getStatusCode()).isEqualTo(200);
+    assertThat(Json.read(got.getBody()))
+        .isEqualTo(
+            Json.read(
+                """
+                {"org_id":"%s","name":"Acme","mode":"live","stripe_account":null,
+                 "keys":{"sync":null,"manager":null,"viewer":null},
+                 "webhook":{"configured":false,"url":"https://hooks.example/orgs/%s"},
+                 "sync":{"status":"never","last_started_at":null,"last_success_at":null,"last_error":null,
+                         "counts":{"customers":0,"subscriptions":0,"invoices":0,"charges":0,"products":0}}}
+                """
+                    .formatted(orgId, orgId)));
+  }
+
+  @Test
+  void missingNameAndBadModeAreValidationFailed() throws Exception {
+    var response =
+        router.handle(
+            request("POST", "/orgs").as("u1", "a").body("{\"mode\":\"prod\"}").build(), null);
+    assertThat(response.getStatusCode()).isEqualTo(422);
+    assertThat(Json.read(response.getBody()).at("/error/fields").toString())
+        .isEqualTo("{\"name\":\"is required\",\"mode\":\"must be \\\"test\\\" or \\\"live\\\"\"}");
+    assertThat(orgs.membershipsOf("u1")).isEmpty();
+  }
+
+  @Test
+  void wrongTypeIsInvalidRequest() throws Exception {
+    var response =
+        router.handle(
+            request("POST", "/orgs").as("u1", "a").body("{\"name\":7,\"mode\":\"test\"}").build(),
+            null);
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    assertThat(Json.read(response.getBody()).at("/error/code").asText())
+        .isEqualTo("invalid_request");
+  }
+}

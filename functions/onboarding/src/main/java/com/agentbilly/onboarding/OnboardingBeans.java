@@ -1,0 +1,66 @@
+package com.agentbilly.onboarding;
+
+import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
+import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.adapter.stripe.StripePermissionProber;
+import com.agentbilly.config.KeyFingerprints;
+import com.agentbilly.config.Settings;
+import com.agentbilly.config.StackSecrets;
+import com.agentbilly.http.ApiRouter;
+import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.OrgStore;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** The onboarding function's wiring: it may write every secret and decrypt none. */
+@Factory
+public class OnboardingBeans {
+
+  /** Named wrapper so this function's router never collides with another in one context. */
+  public record Router(ApiRouter router) {}
+
+  @Singleton
+  Router onboardingRouter(
+      OrgStore orgs,
+      KeyMetadataStore keys,
+      KmsClient kms,
+      SecretsManagerClient secrets,
+      StackSecrets stackSecrets,
+      RequestAuditor audit,
+      Settings settings,
+      Clock clock) {
+    KmsSecretsManagerKeyVault vault =
+        new KmsSecretsManagerKeyVault(
+            kms,
+            secrets,
+            settings.kmsKeyId(),
+            settings.secretPrefix(),
+            Set.of(),
+            true,
+            clock,
+            KmsSecretsManagerKeyVault.DEFAULT_CACHE_TTL);
+    KeyOnboarding onboarding =
+        new KeyOnboarding(
+            orgs,
+            keys,
+            vault,
+            new StripePermissionProber(
+                StripeClients.interactive(settings.stripeApiBase()), Duration.ofSeconds(12)),
+            new KeyFingerprints(stackSecrets::fingerprintKey),
+            audit,
+            clock);
+    return new Router(
+        OnboardingRoutes.router(
+            orgs,
+            new OnboardingRoutes(
+                onboarding, new OrgDeletion(orgs, vault), settings.webhookBaseUrl().orElse(null)),
+            settings,
+            audit));
+  }
+}

@@ -1,0 +1,347 @@
+package com.agentbilly.adapter.dynamodb;
+
+import static com.agentbilly.adapter.dynamodb.Items.s;
+import static com.agentbilly.adapter.dynamodb.Items.string;
+
+import com.agentbilly.audit.AuditChain;
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.audit.AuditActor;
+import com.agentbilly.domain.audit.AuditEntry;
+import com.agentbilly.domain.audit.AuditEvent;
+import com.agentbilly.domain.audit.AuditOutcome;
+import com.agentbilly.port.AuditLog;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * {@link AuditLog} on the single table, hashed by {@link AuditChain}.
+ *
+ * <p>An org's chain is the partition {@code ORG#<org>#AUDIT}; an entry's sort key is its chain
+ * position, zero-padded to 12 digits ({@code 000000000001} first), and its id is {@code aud_} plus
+ * that sort key, so ids sort in chain order. Each item stores the wire fields under their wire
+ * names ({@code id}, {@code at}, {@code actor} as a map, {@code action}, {@code target}, {@code
+ * outcome}, {@code key_purpose}, {@code request_id}, {@code details} as a map, {@code prev_hash},
+ * {@code hash}; null as DynamoDB NULL), the exact text that was hashed ({@code canonical_json}),
+ * and {@code type} = {@code audit} and {@code org_id}.
+ *
+ * <p>Appending claims the next position with a conditional put, so concurrent writers never fork
+ * the chain; the loser re-reads the head and tries again. {@link #verify} recomputes the canonical
+ * JSON from the stored fields and requires it to equal the stored text, and requires the stored
+ * hash to be the HMAC over that text: a change to any field or to the text, a removed entry or a
+ * moved one breaks the chain at that entry.
+ */
+public final class DynamoDbAuditLog implements AuditLog {
+
+  /** How often an append re-reads the head after losing the race for a position. */
+  public static final int MAX_APPEND_ATTEMPTS = 200;
+
+  static final String ID_PREFIX = "aud_";
+  static final String CANONICAL_JSON = "canonical_json";
+  static final String HASH = "hash";
+
+  private static final long MAX_SEQ = 999_999_999_999L;
+  private static final long MAX_BACKOFF_MILLIS = 50;
+  private static final Pattern ID =
+      Pattern.compile("aud_[0-9]{" + TableKeys.AUDIT_SEQ_DIGITS + "}");
+  private static final List<String> UNSIGNED_WIRE_FIELDS =
+      List.of(
+          "id",
+          "at",
+          "actor",
+          "action",
+          "target",
+          "outcome",
+          "key_purpose",
+          "request_id",
+          "details",
+          "prev_hash");
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final AuditChain chain;
+  private final Clock clock;
+
+  /**
+   * @param auditKey the stack's audit secret; never logged
+   * @throws IllegalArgumentException when the key is too short for {@link AuditChain}
+   */
+  public DynamoDbAuditLog(DynamoDbClient dynamo, String table, byte[] auditKey, Clock clock) {
+    this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+    this.table = Objects.requireNonNull(table, "table");
+    this.chain = new AuditChain(auditKey);
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when a detail value is not JSON-shaped (see {@link
+   *     AuditChain}); nothing is written
+   * @throws IllegalStateException when the position was still contended after {@value
+   *     #MAX_APPEND_ATTEMPTS} attempts
+   */
+  @Override
+  public AuditEntry append(OrgId org, AuditEvent event) {
+    Objects.requireNonNull(org, "org");
+    Objects.requireNonNull(event, "event");
+    for (int attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+      Optional<Map<String, AttributeValue>> head = newest(org);
+      long seq = head.map(item -> seq(item) + 1).orElse(1L);
+      if (seq > MAX_SEQ) {
+        throw new IllegalStateException("the audit chain of " + org + " is full");
+      }
+      String prevHash =
+          head.map(item -> Objects.requireNonNullElse(string(item, HASH), ""))
+              .orElse(AuditChain.GENESIS_PREV_HASH);
+      String id = ID_PREFIX + TableKeys.auditSk(seq);
+      Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      Map<String, Object> wire = AuditChain.unsignedWire(id, at, event, prevHash);
+      String canonicalJson = AuditChain.canonicalJson(wire);
+      String hash = chain.hash(prevHash, canonicalJson);
+      try {
+        dynamo.putItem(
+            put ->
+                put.tableName(table)
+                    .item(item(org, seq, wire, canonicalJson, hash))
+                    .conditionExpression("attribute_not_exists(pk)"));
+        System.err.println("AUDITATTEMPTS " + attempt);
+        return new AuditEntry(id, at, event, prevHash, hash);
+      } catch (ConditionalCheckFailedException taken) {
+        pauseBeforeRetry(attempt);
+      }
+    }
+    throw new IllegalStateException(
+        "the audit chain of "
+            + org
+            + " was still contended after "
+            + MAX_APPEND_ATTEMPTS
+            + " attempts");
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when {@code limit} is below 1 or {@code after} is not an audit
+   *     entry id
+   */
+  @Override
+  public Page page(OrgId org, int limit, String after) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
+    Map<String, AttributeValue> startKey = null;
+    if (after != null) {
+      if (!ID.matcher(after).matches()) {
+        throw new IllegalArgumentException("not an audit entry id");
+      }
+      startKey = key(org, after.substring(ID_PREFIX.length()));
+    }
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    do {
+      QueryResponse response =
+          dynamo.query(
+              newestFirst(org).limit(limit + 1 - items.size()).exclusiveStartKey(startKey).build());
+      items.addAll(response.items());
+      startKey = response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null;
+    } while (startKey != null && items.size() <= limit);
+    boolean more = items.size() > limit;
+    List<AuditEntry> entries =
+        items.subList(0, Math.min(limit, items.size())).stream()
+            .map(DynamoDbAuditLog::toEntry)
+            .toList();
+    return new Page(entries, more ? entries.getLast().id() : null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code entries} counts every stored entry, also after the first bad one. Removing entries
+   * from the newest end cannot be seen from the chain itself.
+   */
+  @Override
+  public Verification verify(OrgId org) {
+    long count = 0;
+    long expectedSeq = 1;
+    String prevHash = AuditChain.GENESIS_PREV_HASH;
+    String firstBadId = null;
+    Map<String, AttributeValue> startKey = null;
+    do {
+      QueryResponse response = dynamo.query(oldestFirst(org).exclusiveStartKey(startKey).build());
+      for (Map<String, AttributeValue> item : response.items()) {
+        count++;
+        if (firstBadId == null && !isIntactLink(item, expectedSeq, prevHash)) {
+          firstBadId = ID_PREFIX + string(item, TableKeys.SK);
+        }
+        expectedSeq++;
+        prevHash = Objects.requireNonNullElse(string(item, HASH), "");
+      }
+      startKey = response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null;
+    } while (startKey != null);
+    return new Verification(firstBadId == null, count, firstBadId);
+  }
+
+  private boolean isIntactLink(
+      Map<String, AttributeValue> item, long expectedSeq, String expectedPrevHash) {
+    String sk = string(item, TableKeys.SK);
+    if (!TableKeys.auditSk(expectedSeq).equals(sk)) {
+      return false;
+    }
+    String storedCanonicalJson = string(item, CANONICAL_JSON);
+    Map<String, Object> wire;
+    String recomputed;
+    try {
+      wire = storedUnsignedWire(item);
+      recomputed = AuditChain.canonicalJson(wire);
+    } catch (IllegalArgumentException malformed) {
+      return false;
+    }
+    return (ID_PREFIX + sk).equals(wire.get("id"))
+        && expectedPrevHash.equals(wire.get("prev_hash"))
+        && recomputed.equals(storedCanonicalJson)
+        && chain.matches(expectedPrevHash, storedCanonicalJson, string(item, HASH));
+  }
+
+  private Optional<Map<String, AttributeValue>> newest(OrgId org) {
+    List<Map<String, AttributeValue>> items =
+        dynamo.query(newestFirst(org).limit(1).build()).items();
+    return items.stream().findFirst();
+  }
+
+  private QueryRequest.Builder oldestFirst(OrgId org) {
+    return QueryRequest.builder()
+        .tableName(table)
+        .keyConditionExpression("pk = :pk")
+        .expressionAttributeValues(Map.of(":pk", s(TableKeys.auditPk(org))))
+        .consistentRead(true);
+  }
+
+  private QueryRequest.Builder newestFirst(OrgId org) {
+    return oldestFirst(org).scanIndexForward(false);
+  }
+
+  private static void pauseBeforeRetry(int attempt) {
+    long ceiling = Math.min(MAX_BACKOFF_MILLIS, 2L << Math.min(attempt, 10));
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, ceiling + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while appending to the audit chain", e);
+    }
+  }
+
+  private static long seq(Map<String, AttributeValue> item) {
+    return Long.parseLong(string(item, TableKeys.SK));
+  }
+
+  private static Map<String, AttributeValue> key(OrgId org, String sk) {
+    return Map.of(TableKeys.PK, s(TableKeys.auditPk(org)), TableKeys.SK, s(sk));
+  }
+
+  private static Map<String, AttributeValue> item(
+      OrgId org, long seq, Map<String, Object> wire, String canonicalJson, String hash) {
+    Map<String, AttributeValue> item = new HashMap<>(key(org, TableKeys.auditSk(seq)));
+    item.put("type", s("audit"));
+    item.put("org_id", s(org.value()));
+    wire.forEach((name, value) -> item.put(name, attribute(value)));
+    item.put(HASH, s(hash));
+    item.put(CANONICAL_JSON, s(canonicalJson));
+    return item;
+  }
+
+  private static Map<String, Object> storedUnsignedWire(Map<String, AttributeValue> item) {
+    Map<String, Object> wire = new LinkedHashMap<>();
+    for (String name : UNSIGNED_WIRE_FIELDS) {
+      AttributeValue value = item.get(name);
+      if (value == null) {
+        throw new IllegalArgumentException("the stored entry has no " + name);
+      }
+      wire.put(name, value(value));
+    }
+    return wire;
+  }
+
+  private static AuditEntry toEntry(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> actor = item.get("actor").m();
+    AuditEvent event =
+        new AuditEvent(
+            new AuditActor(
+                string(actor, "user_id"), string(actor, "username"), string(actor, "role")),
+            string(item, "action"),
+            string(item, "target"),
+            AuditOutcome.valueOf(string(item, "outcome").toUpperCase(Locale.ROOT)),
+            string(item, "key_purpose"),
+            string(item, "request_id"),
+            values(item.get("details").m()));
+    return new AuditEntry(
+        string(item, "id"),
+        Instant.parse(string(item, "at")),
+        event,
+        string(item, "prev_hash"),
+        string(item, HASH));
+  }
+
+  /** A JSON-shaped value (as {@link AuditChain} accepts) as an attribute value. */
+  private static AttributeValue attribute(Object value) {
+    return switch (value) {
+      case null -> AttributeValue.fromNul(true);
+      case String text -> AttributeValue.fromS(text);
+      case Boolean flag -> AttributeValue.fromBool(flag);
+      case Number number -> AttributeValue.fromN(number.toString());
+      case List<?> list ->
+          AttributeValue.fromL(list.stream().map(DynamoDbAuditLog::attribute).toList());
+      case Map<?, ?> map -> {
+        Map<String, AttributeValue> fields = new LinkedHashMap<>();
+        map.forEach((name, field) -> fields.put((String) name, attribute(field)));
+        yield AttributeValue.fromM(fields);
+      }
+      default -> throw new IllegalArgumentException("not a JSON value: " + value.getClass());
+    };
+  }
+
+  /** The JSON-shaped value of an attribute; numbers must be integers. */
+  private static Object value(AttributeValue value) {
+    return switch (value.type()) {
+      case S -> value.s();
+      case N -> integer(value.n());
+      case BOOL -> value.bool();
+      case NUL -> null;
+      case L -> value.l().stream().map(DynamoDbAuditLog::value).toList();
+      case M -> values(value.m());
+      default -> throw new IllegalArgumentException("not a JSON value: " + value.type());
+    };
+  }
+
+  private static Map<String, Object> values(Map<String, AttributeValue> attributes) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    attributes.forEach((name, attribute) -> values.put(name, value(attribute)));
+    return values;
+  }
+
+  private static Object integer(String number) {
+    BigInteger integer;
+    try {
+      integer = new BigDecimal(number).toBigIntegerExact();
+    } catch (ArithmeticException fraction) {
+      throw new IllegalArgumentException("not an integer: " + number, fraction);
+    }
+    return integer.bitLength() < Long.SIZE ? (Object) integer.longValueExact() : integer;
+  }
+}

@@ -1,0 +1,72 @@
+package com.agentbilly.adapter.dynamodb;
+
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.SecretPurpose;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How items are keyed in the single table. Every item of an org's data has a partition key that
+ * starts with {@code ORG#<org id>}, so one org's data is one key prefix.
+ */
+final class TableKeys {
+
+  static final String PK = "pk";
+  static final String SK = "sk";
+  static final String GSI1 = "gsi1";
+  static final String GSI1_PK = "gsi1pk";
+  static final String GSI1_SK = "gsi1sk";
+
+  static final String ORG_SK = "ORG";
+  static final String MEMBER_SK_PREFIX = "MEMBER#";
+
+  private TableKeys() {}
+
+  static String orgPk(OrgId org) {
+    return "ORG#" + org.value();
+  }
+
+  static final String KEY_SK_PREFIX = "KEY#";
+  static final String ORGS_WITH_SYNC_KEY_INDEX = "orgs_with_sync_key";
+  static final String SYNC_PK = "sync_pk";
+  static final String SYNC_PK_VALUE = "ORGS_WITH_SYNC_KEY";
+
+  /**
+   * Suffixes of the org's partitions other than {@code ORG#<org>} itself. Every feature that adds a
+   * partition for an org adds it here, so deleting an org deletes it too.
+   */
+  static final List<String> ORG_PARTITION_SUFFIXES = List.of("#AUDIT");
+
+  /** Every partition key that holds data of {@code org}. */
+  static List<String> orgPartitions(OrgId org) {
+    List<String> partitions = new ArrayList<>();
+    partitions.add(orgPk(org));
+    ORG_PARTITION_SUFFIXES.forEach(suffix -> partitions.add(orgPk(org) + suffix));
+    return partitions;
+  }
+
+  static String keySk(SecretPurpose purpose) {
+    return KEY_SK_PREFIX + purpose.wireName();
+  }
+
+  static String memberSk(String userId) {
+    return MEMBER_SK_PREFIX + userId;
+  }
+
+  static String userPk(String userId) {
+    return "USER#" + userId;
+  }
+
+  /** Digits of an audit entry's sort key: its chain position, zero-padded to sort in order. */
+  static final int AUDIT_SEQ_DIGITS = 12;
+
+  /** The partition of an org's audit chain: one partition, so one Query walks it in order. */
+  static String auditPk(OrgId org) {
+    return orgPk(org) + "#AUDIT";
+  }
+
+  /** The sort key of the audit entry at chain position {@code seq} (1 for the first entry). */
+  static String auditSk(long seq) {
+    return String.format("%0" + AUDIT_SEQ_DIGITS + "d", seq);
+  }
+}

@@ -1,0 +1,128 @@
+package com.agentbilly.adapter.stripe;
+
+import com.agentbilly.domain.ApiProblem;
+import com.agentbilly.domain.ErrorCode;
+import com.agentbilly.domain.keys.Probe;
+import com.agentbilly.domain.keys.ProbeAnswer;
+import com.agentbilly.domain.keys.StripePermission;
+import com.agentbilly.port.PermissionProber;
+import com.stripe.StripeClient;
+import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.PermissionException;
+import com.stripe.exception.StripeException;
+import com.stripe.net.ApiResource.RequestMethod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes a key's permissions with stripe-java. How Stripe's answer is read: a 403 (which names the
+ * missing {@code rak_*} permission and the account) means the key lacks it; a 404 or {@code
+ * resource_missing} for the object that does not exist means it has it (Stripe checks permission
+ * first); a 2xx list means it has it; a 401 means Stripe does not know the key.
+ */
+public final class StripePermissionProber implements PermissionProber {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StripePermissionProber.class);
+  private static final Pattern ACCOUNT = Pattern.compile("on account '(acct_[A-Za-z0-9]+)'");
+
+  private final StripeClients clients;
+  private final Duration deadline;
+
+  public StripePermissionProber(StripeClients clients, Duration deadline) {
+    this.clients = clients;
+    this.deadline = deadline;
+  }
+
+  @Override
+  public Map<StripePermission, ProbeAnswer> probe(String key, Collection<Probe> probes) {
+    StripeClient client = clients.forKey(key);
+    Map<StripePermission, ProbeAnswer> answers = new EnumMap<>(StripePermission.class);
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<ProbeAnswer>> futures = new ArrayList<>();
+      for (Probe probe : probes) {
+        futures.add(executor.submit(() -> ask(client, probe)));
+      }
+      long deadlineNanos = System.nanoTime() + deadline.toNanos();
+      int i = 0;
+      for (Probe probe : probes) {
+        Future<ProbeAnswer> future = futures.get(i++);
+        answers.put(probe.permission(), await(future, deadlineNanos));
+      }
+      executor.shutdownNow();
+    }
+    return answers;
+  }
+
+  private static ProbeAnswer await(Future<ProbeAnswer> future, long deadlineNanos) {
+    try {
+      return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw unavailable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ApiProblem problem) {
+        throw problem;
+      }
+      throw new IllegalStateException("probe failed", e.getCause());
+    }
+  }
+
+  private static ProbeAnswer ask(StripeClient client, Probe probe) {
+    try {
+      if (probe.method().equals("GET")) {
+        client.rawRequest(RequestMethod.GET, probe.path() + "?" + probe.form(), null);
+      } else {
+        client.rawRequest(RequestMethod.POST, probe.path(), probe.form());
+      }
+      return ProbeAnswer.has();
+    } catch (PermissionException e) {
+      return ProbeAnswer.lacks(account(e));
+    } catch (AuthenticationException e) {
+      throw new ApiProblem(
+          ErrorCode.KEY_INVALID,
+          "Stripe does not recognise this key. Check that it was copied whole and not revoked.");
+    } catch (StripeException e) {
+      Integer status = e.getStatusCode();
+      if (status != null && status == 404 || "resource_missing".equals(e.getCode())) {
+        return ProbeAnswer.has();
+      }
+      LOG.atWarn()
+          .addKeyValue("permission", probe.permission().slug())
+          .addKeyValue("status", status)
+          .addKeyValue("stripe_code", e.getCode())
+          .log("unexpected answer to a permission probe");
+      throw unavailable();
+    }
+  }
+
+  private static String account(PermissionException e) {
+    String message = e.getStripeError() == null ? null : e.getStripeError().getMessage();
+    if (message == null) {
+      return null;
+    }
+    Matcher matcher = ACCOUNT.matcher(message);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
+  private static ApiProblem unavailable() {
+    return new ApiProblem(
+        ErrorCode.STRIPE_UNAVAILABLE,
+        "Stripe could not be reached to verify the key. Try again in a minute.");
+  }
+}

@@ -1,0 +1,76 @@
+package com.agentbilly.config;
+
+import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
+import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.port.AuditLog;
+import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.OrgStore;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** The beans every function shares: configuration, time, randomness, the table. */
+@Factory
+public class CoreBeans {
+
+  @Singleton
+  Settings settings() {
+    return Settings.fromEnvironment();
+  }
+
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Singleton
+  SecureRandom secureRandom() {
+    return new SecureRandom();
+  }
+
+  @Singleton
+  DynamoDbClient dynamoDb() {
+    return AwsClients.dynamoDb();
+  }
+
+  @Singleton
+  KmsClient kms() {
+    return AwsClients.kms();
+  }
+
+  @Singleton
+  SecretsManagerClient secretsManager() {
+    return AwsClients.secretsManager();
+  }
+
+  @Singleton
+  StackSecrets stackSecrets(SecretsManagerClient secrets, Settings settings) {
+    return new StackSecrets(secrets, settings);
+  }
+
+  @Singleton
+  OrgStore orgStore(DynamoDbClient dynamo, Settings settings) {
+    return new DynamoDbOrgStore(dynamo, settings.tableName());
+  }
+
+  @Singleton
+  KeyMetadataStore keyMetadataStore(DynamoDbClient dynamo, Settings settings) {
+    return new DynamoDbKeyMetadataStore(dynamo, settings.tableName());
+  }
+
+  @Singleton
+  AuditLog auditLog(DynamoDbClient dynamo, Settings settings, StackSecrets secrets, Clock clock) {
+    return new DynamoDbAuditLog(dynamo, settings.tableName(), secrets.auditKey(), clock);
+  }
+
+  @Singleton
+  RequestAuditor requestAuditor(AuditLog log) {
+    return new RequestAuditor(log);
+  }
+}

@@ -1,0 +1,83 @@
+package com.agentbilly.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The deployment's configuration, read from environment variables that {@code template.yaml} sets
+ * on AWS and the Makefile sets locally. Nothing here is ever hard-coded.
+ */
+public final class Settings {
+
+  private final Map<String, String> env;
+
+  public Settings(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  public static Settings fromEnvironment() {
+    return new Settings(System.getenv());
+  }
+
+  public String stage() {
+    return required("STAGE");
+  }
+
+  public String tableName() {
+    return required("TABLE_NAME");
+  }
+
+  public String kmsKeyId() {
+    return required("KMS_KEY_ID");
+  }
+
+  /** Prefix of every secret of this stack, e.g. {@code agent-billy/dev/}. */
+  public String secretPrefix() {
+    return required("SECRET_PREFIX");
+  }
+
+  public String fingerprintSecretId() {
+    return required("FINGERPRINT_SECRET_ID");
+  }
+
+  public String cursorSecretId() {
+    return required("CURSOR_SECRET_ID");
+  }
+
+  public String auditSecretId() {
+    return required("AUDIT_SECRET_ID");
+  }
+
+  public String stripeApiBase() {
+    return optional("STRIPE_API_BASE").orElse("https://api.stripe.com");
+  }
+
+  public Optional<String> webhookBaseUrl() {
+    return optional("WEBHOOK_BASE_URL");
+  }
+
+  public Optional<String> syncFunctionName() {
+    return optional("SYNC_FUNCTION_NAME");
+  }
+
+  /** Origins allowed by CORS. */
+  public List<String> allowedOrigins() {
+    return optional("ALLOWED_ORIGINS")
+        .map(value -> Arrays.stream(value.split(",")).map(String::trim))
+        .map(origins -> origins.filter(o -> !o.isEmpty()).toList())
+        .orElse(List.of());
+  }
+
+  private Optional<String> optional(String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+  }
+
+  private String required(String name) {
+    return optional(name)
+        .orElseThrow(
+            () -> new IllegalStateException("Environment variable " + name + " is not set."));
+  }
+}

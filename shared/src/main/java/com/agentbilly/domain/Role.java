@@ -1,0 +1,31 @@
+package com.agentbilly.domain;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** A member's role in an org. Each role includes every permission of the roles below it. */
+public enum Role {
+  VIEWER,
+  MANAGER,
+  OWNER;
+
+  /** True when this role grants at least what {@code minimum} grants. */
+  public boolean atLeast(Role minimum) {
+    return compareTo(minimum) >= 0;
+  }
+
+  /** The role's name on the wire and in storage: {@code owner}, {@code manager}, {@code viewer}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses a wire name; empty for anything else (including different case). */
+  public static Optional<Role> fromWireName(String value) {
+    for (Role role : values()) {
+      if (role.wireName().equals(value)) {
+        return Optional.of(role);
+      }
+    }
+    return Optional.empty();
+  }
+}

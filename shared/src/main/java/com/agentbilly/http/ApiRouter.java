@@ -1,0 +1,242 @@
+package com.agentbilly.http;
+
+import com.agentbilly.domain.Access;
+import com.agentbilly.domain.ApiProblem;
+import com.agentbilly.domain.Caller;
+import com.agentbilly.domain.ErrorCode;
+import com.agentbilly.domain.Membership;
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.PermissionMatrix;
+import com.agentbilly.domain.Role;
+import com.agentbilly.domain.Route;
+import com.agentbilly.port.OrgStore;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an API Gateway event into a call of one route, after authentication and the permission
+ * matrix, and turns the result or the refusal into the contract's response. Every function that
+ * serves API routes goes through this router, so every route is checked the same way.
+ */
+public final class ApiRouter {
+
+  /** Bodies above this size are refused with {@code 413 payload_too_large}. */
+  public static final int MAX_BODY_BYTES = 256 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+
+  private final Map<Route, RouteHandler> handlers;
+  private final OrgStore orgs;
+  private final List<String> allowedOrigins;
+  private final AccessDeniedListener accessDenied;
+
+  private ApiRouter(Builder builder) {
+    this.handlers = Map.copyOf(builder.handlers);
+    this.orgs = builder.orgs;
+    this.allowedOrigins = List.copyOf(builder.allowedOrigins);
+    this.accessDenied = builder.accessDenied;
+  }
+
+  public static Builder builder(OrgStore orgs) {
+    return new Builder(orgs);
+  }
+
+  /** The routes this router serves. */
+  public java.util.Set<Route> routes() {
+    return handlers.keySet();
+  }
+
+  public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
+    long started = System.nanoTime();
+    String requestId = requestId(event, context);
+    Route route =
+        Route.of(String.valueOf(event.getHttpMethod()), String.valueOf(event.getResource()));
+    ApiResponse response;
+    try {
+      response = dispatch(route, event, requestId);
+    } catch (ApiProblem problem) {
+      response = ApiResponse.error(problem);
+    } catch (RuntimeException e) {
+      LOG.atError()
+          .setCause(e)
+          .addKeyValue("request_id", requestId)
+          .addKeyValue("route", route.toString())
+          .log("request failed");
+      response =
+          ApiResponse.error(
+              new ApiProblem(
+                  ErrorCode.INTERNAL,
+                  "Something went wrong on our side. Request id: " + requestId + "."));
+    }
+    LOG.atInfo()
+        .addKeyValue("request_id", requestId)
+        .addKeyValue("route", route.toString())
+        .addKeyValue("status", response.status())
+        .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000)
+        .log("request");
+    return toEvent(response, header(event, "origin"));
+  }
+
+  private ApiResponse dispatch(Route route, APIGatewayProxyRequestEvent event, String requestId) {
+    RouteHandler handler = handlers.get(route);
+    Optional<Access> access = PermissionMatrix.accessFor(route);
+    if (handler == null || access.isEmpty()) {
+      throw ApiProblem.notFound();
+    }
+    Optional<Caller> caller = caller(event);
+    if (caller.isEmpty()) {
+      return new ApiResponse(401, Map.of("message", "Unauthorized"));
+    }
+    String body = event.getBody();
+    if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+      throw new ApiProblem(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 256 KiB.");
+    }
+    Map<String, String> path =
+        event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+    OrgId org = null;
+    Role role = null;
+    if (route.isUnderOrg()) {
+      String rawOrg = path.get("org");
+      if (!OrgId.isWellFormed(rawOrg)) {
+        throw ApiProblem.notFound();
+      }
+      org = new OrgId(rawOrg);
+      Optional<Role> membership =
+          orgs.findMembership(org, caller.get().userId()).map(Membership::role);
+      Access.Decision decision =
+          access.get().decide(membership, caller.get().userId(), path.get("user_id"));
+      switch (decision.outcome()) {
+        case NOT_FOUND -> throw ApiProblem.notFound();
+        case FORBIDDEN -> {
+          accessDenied.denied(org, caller.get(), membership.orElseThrow(), route, requestId);
+          throw ApiProblem.forbidden(decision.needed());
+        }
+        case ALLOWED -> role = membership.orElseThrow();
+      }
+    }
+    ApiRequest request =
+        new ApiRequest(
+            route,
+            caller.get(),
+            org,
+            role,
+            path,
+            event.getQueryStringParameters(),
+            event.getHeaders(),
+            body,
+            requestId);
+    return handler.handle(request);
+  }
+
+  /** The identity the Cognito authorizer put in {@code requestContext.authorizer.claims}. */
+  static Optional<Caller> caller(APIGatewayProxyRequestEvent event) {
+    if (event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null) {
+      return Optional.empty();
+    }
+    if (!(event.getRequestContext().getAuthorizer().get("claims") instanceof Map<?, ?> claims)) {
+      return Optional.empty();
+    }
+    Object sub = claims.get("sub");
+    if (!(sub instanceof String userId) || userId.isBlank()) {
+      return Optional.empty();
+    }
+    Object username = claims.get("cognito:username");
+    Object email = claims.get("email");
+    return Optional.of(
+        new Caller(
+            userId,
+            username instanceof String name ? name : userId,
+            email instanceof String address ? address : null,
+            "true".equals(String.valueOf(claims.get("email_verified")))));
+  }
+
+  private APIGatewayProxyResponseEvent toEvent(ApiResponse response, String origin) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (response.body() != null) {
+      headers.put("Content-Type", "application/json");
+    }
+    if (origin != null && allowedOrigins.contains(origin)) {
+      headers.put("Access-Control-Allow-Origin", origin);
+      headers.put("Vary", "Origin");
+    }
+    return new APIGatewayProxyResponseEvent()
+        .withStatusCode(response.status())
+        .withHeaders(headers)
+        .withBody(response.body() == null ? null : Json.write(response.body()));
+  }
+
+  private static String requestId(APIGatewayProxyRequestEvent event, Context context) {
+    if (event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
+      return event.getRequestContext().getRequestId();
+    }
+    if (context != null && context.getAwsRequestId() != null) {
+      return context.getAwsRequestId();
+    }
+    return UUID.randomUUID().toString();
+  }
+
+  private static String header(APIGatewayProxyRequestEvent event, String name) {
+    if (event.getHeaders() == null) {
+      return null;
+    }
+    for (Map.Entry<String, String> header : event.getHeaders().entrySet()) {
+      if (header.getKey().equalsIgnoreCase(name)) {
+        return header.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** Told about every request the permission matrix refuses with 403 (for the audit log). */
+  @FunctionalInterface
+  public interface AccessDeniedListener {
+    void denied(OrgId org, Caller caller, Role role, Route route, String requestId);
+  }
+
+  /** Collects routes; refuses a route that the permission matrix does not know. */
+  public static final class Builder {
+    private final OrgStore orgs;
+    private final Map<Route, RouteHandler> handlers = new HashMap<>();
+    private List<String> allowedOrigins = List.of();
+    private AccessDeniedListener accessDenied = (org, caller, role, route, requestId) -> {};
+
+    private Builder(OrgStore orgs) {
+      this.orgs = orgs;
+    }
+
+    public Builder route(String method, String path, RouteHandler handler) {
+      Route route = Route.of(method, path);
+      if (PermissionMatrix.accessFor(route).isEmpty()) {
+        throw new IllegalArgumentException(route + " is not in the permission matrix");
+      }
+      if (handlers.putIfAbsent(route, handler) != null) {
+        throw new IllegalArgumentException(route + " is routed twice");
+      }
+      return this;
+    }
+
+    public Builder allowedOrigins(List<String> origins) {
+      this.allowedOrigins = origins;
+      return this;
+    }
+
+    public Builder onAccessDenied(AccessDeniedListener listener) {
+      this.accessDenied = listener;
+      return this;
+    }
+
+    public ApiRouter build() {
+      return new ApiRouter(this);
+    }
+  }
+}

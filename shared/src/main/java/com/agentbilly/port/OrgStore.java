@@ -1,0 +1,39 @@
+package com.agentbilly.port;
+
+import com.agentbilly.domain.Membership;
+import com.agentbilly.domain.Org;
+import com.agentbilly.domain.OrgId;
+import java.util.List;
+import java.util.Optional;
+
+/** Orgs and their memberships. */
+public interface OrgStore {
+
+  /** Stores a new org and its first owner atomically: both or neither. */
+  void createOrg(Org org, Membership owner);
+
+  Optional<Org> findOrg(OrgId id);
+
+  /** The caller's membership of one org, if any. */
+  Optional<Membership> findMembership(OrgId org, String userId);
+
+  /** Every org a user belongs to (one query on the memberships-by-user index). */
+  List<Membership> membershipsOf(String userId);
+
+  /** Adds a member, or replaces the member's role when already a member. */
+  void putMembership(Membership membership);
+
+  /**
+   * Records the org's Stripe account if none is recorded yet.
+   *
+   * @return the account recorded on the org afterwards: {@code account}, or the one recorded
+   *     earlier
+   */
+  String recordStripeAccount(OrgId org, String account);
+
+  /** Marks whether the org has a webhook signing secret. */
+  void setWebhookConfigured(OrgId org, boolean configured);
+
+  /** Deletes every item of the org's data from the table: all its partitions. */
+  void deleteOrgData(OrgId org);
+}

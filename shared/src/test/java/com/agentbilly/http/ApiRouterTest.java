@@ -1,0 +1,182 @@
+package com.agentbilly.http;
+
+import static com.agentbilly.testing.ApiEvents.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.agentbilly.domain.Membership;
+import com.agentbilly.domain.Mode;
+import com.agentbilly.domain.Org;
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.Role;
+import com.agentbilly.domain.Route;
+import com.agentbilly.testing.InMemoryOrgStore;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ApiRouterTest {
+
+  private final InMemoryOrgStore orgs = new InMemoryOrgStore();
+  private final AtomicInteger calls = new AtomicInteger();
+  private final List<String> denied = new ArrayList<>();
+  private OrgId org;
+  private ApiRouter router;
+
+  @BeforeEach
+  void setUp() {
+    org = OrgId.generate(new SecureRandom());
+    Instant now = Instant.parse("2026-11-29T00:00:00Z");
+    orgs.createOrg(
+        new Org(org, "Acme", Mode.TEST, null, false, now, "owner-1"),
+        new Membership(org, "Acme", "owner-1", "owner@x.test", Role.OWNER, now));
+    orgs.putMembership(new Membership(org, "Acme", "viewer-1", "viewer@x.test", Role.VIEWER, now));
+    RouteHandler counting =
+        req -> {
+          calls.incrementAndGet();
+          return ApiResponse.ok(Map.of("role", req.role() == null ? "-" : req.role().wireName()));
+        };
+    router =
+        ApiRouter.builder(orgs)
+            .allowedOrigins(List.of("https://app.example"))
+            .onAccessDenied(
+                (o, caller, role, route, requestId) ->
+                    denied.add(caller.userId() + " " + role.wireName() + " " + route))
+            .route("GET", "/me", counting)
+            .route("GET", "/orgs/{org}", counting)
+            .route("DELETE", "/orgs/{org}", counting)
+            .route(
+                "POST", "/orgs", req -> ApiResponse.created(req.jsonBody(java.util.Set.of("name"))))
+            .build();
+  }
+
+  @Test
+  void memberReachesTheRouteWithTheirRole() {
+    var response =
+        router.handle(
+            request("GET", "/orgs/{org}").path("org", org.value()).as("viewer-1", "v").build(),
+            null);
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    assertThat(response.getBody()).isEqualTo("{\"role\":\"viewer\"}");
+    assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json");
+  }
+
+  @Test
+  void nonMemberGetsNotFoundAndNeverReachesTheRoute() {
+    var response =
+        router.handle(
+            request("GET", "/orgs/{org}").path("org", org.value()).as("stranger", "s").build(),
+            null);
+    assertError(response, 404, "not_found");
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void malformedOrgIdIsNotFoundWithoutTouchingStorage() {
+    var response =
+        router.handle(
+            request("GET", "/orgs/{org}").path("org", "../../etc").as("owner-1", "o").build(),
+            null);
+    assertError(response, 404, "not_found");
+  }
+
+  @Test
+  void tooLowRoleIsForbiddenAndReportedForTheAuditLog() {
+    var response =
+        router.handle(
+            request("DELETE", "/orgs/{org}").path("org", org.value()).as("viewer-1", "v").build(),
+            null);
+    assertError(response, 403, "forbidden");
+    assertThat(response.getBody()).contains("owner role");
+    assertThat(calls).hasValue(0);
+    assertThat(denied).containsExactly("viewer-1 viewer DELETE /orgs/{org}");
+  }
+
+  @Test
+  void missingClaimsAreUnauthorized() {
+    var response = router.handle(request("GET", "/me").build(), null);
+    assertThat(response.getStatusCode()).isEqualTo(401);
+    assertThat(response.getBody()).isEqualTo("{\"message\":\"Unauthorized\"}");
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void unroutedPathIsNotFound() {
+    var response =
+        router.handle(
+            request("GET", "/orgs/{org}/audit").path("org", org.value()).as("owner-1", "o").build(),
+            null);
+    assertError(response, 404, "not_found");
+  }
+
+  @Test
+  void malformedJsonIsInvalidRequest() {
+    var response =
+        router.handle(request("POST", "/orgs").as("owner-1", "o").body("{\"name\":").build(), null);
+    assertError(response, 400, "invalid_request");
+  }
+
+  @Test
+  void bodyOver256KibIsPayloadTooLarge() {
+    String big = "{\"name\":\"" + "x".repeat(ApiRouter.MAX_BODY_BYTES) + "\"}";
+    var response =
+        router.handle(request("POST", "/orgs").as("owner-1", "o").body(big).build(), null);
+    assertError(response, 413, "payload_too_large");
+  }
+
+  @Test
+  void unexpectedFailureIsInternalWithTheRequestIdAndNoDetail() {
+    ApiRouter failing =
+        ApiRouter.builder(orgs)
+            .route(
+                "GET",
+                "/me",
+                req -> {
+                  throw new IllegalStateException("secret detail sk_test_123");
+                })
+            .build();
+    var response = failing.handle(request("GET", "/me").as("owner-1", "o").build(), null);
+    assertError(response, 500, "internal");
+    assertThat(response.getBody()).contains("req-test").doesNotContain("secret detail");
+  }
+
+  @Test
+  void allowedOriginIsEchoedForCors() {
+    var response =
+        router.handle(
+            request("GET", "/me")
+                .as("owner-1", "o")
+                .header("Origin", "https://app.example")
+                .build(),
+            null);
+    assertThat(response.getHeaders())
+        .containsEntry("Access-Control-Allow-Origin", "https://app.example");
+    var other =
+        router.handle(
+            request("GET", "/me")
+                .as("owner-1", "o")
+                .header("Origin", "https://evil.example")
+                .build(),
+            null);
+    assertThat(other.getHeaders()).doesNotContainKey("Access-Control-Allow-Origin");
+  }
+
+  @Test
+  void refusesToRouteWhatThePermissionMatrixDoesNotKnow() {
+    assertThatThrownBy(
+            () -> ApiRouter.builder(orgs).route("GET", "/orgs/{org}/secrets", req -> null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Route.of("GET", "/orgs/{org}/secrets").toString());
+  }
+
+  private static void assertError(APIGatewayProxyResponseEvent response, int status, String code) {
+    assertThat(response.getStatusCode()).isEqualTo(status);
+    assertThat(response.getBody()).startsWith("{\"error\":{\"code\":\"" + code + "\",\"message\":");
+  }
+}
