@@ -1,0 +1,30 @@
+package com.agentbilly.port;
+
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.mirror.ListPage;
+import com.agentbilly.domain.mirror.ListQuery;
+import com.agentbilly.domain.mirror.MirrorDocument;
+import com.agentbilly.domain.mirror.MirrorItem;
+import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.domain.mirror.WriteOutcome;
+import java.util.Optional;
+
+/**
+ * The org's mirror of its Stripe objects. Every read is one DynamoDB {@code Query} or {@code
+ * GetItem} (never a {@code Scan}); every write is conditional on the snapshot time.
+ */
+public interface MirrorStore {
+
+  /** Writes the document unless a newer (or equally new) snapshot is stored. */
+  WriteOutcome write(OrgId org, MirrorDocument document);
+
+  Optional<MirrorItem> get(OrgId org, ObjectType type, String id);
+
+  /**
+   * One page of a list, newest first.
+   *
+   * @throws com.agentbilly.domain.ApiProblem {@code invalid_cursor} for a cursor not issued for
+   *     this org, list and filters
+   */
+  ListPage list(OrgId org, ListQuery query);
+}
