@@ -6,18 +6,26 @@ import io.micronaut.function.aws.LambdaApplicationContextBuilder;
 /**
  * Starts the bean context a handler's no-argument constructor takes its wiring from, once per
  * container (and so before a SnapStart snapshot).
+ *
+ * <p>Each function's context runs in an environment named after the function ({@code api}, {@code
+ * onboarding}, {@code sync}, {@code webhook}), and each function's factory requires it. So a
+ * context only ever builds its own function's beans — also where several functions share one
+ * classpath, as in the dev gateway — and the api function never so much as constructs the
+ * onboarding function's secret writer.
  */
 public final class FunctionContext {
 
   private FunctionContext() {}
 
-  /** A started context with Lambda's configuration. */
-  public static ApplicationContext start() {
-    return new LambdaApplicationContextBuilder().start();
+  /** A started context with Lambda's configuration, in the environment {@code function}. */
+  public static ApplicationContext start(String function) {
+    LambdaApplicationContextBuilder builder = new LambdaApplicationContextBuilder();
+    builder.environments(function);
+    return builder.start();
   }
 
-  /** The bean of {@code type} from a newly started context. */
-  public static <T> T bean(Class<T> type) {
-    return start().getBean(type);
+  /** The bean of {@code type} from a newly started context of {@code function}. */
+  public static <T> T bean(String function, Class<T> type) {
+    return start(function).getBean(type);
   }
 }

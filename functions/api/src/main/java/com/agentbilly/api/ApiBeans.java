@@ -7,12 +7,14 @@ import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.OrgStore;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 
 /** The api function's wiring. */
 @Factory
+@Requires(env = "api")
 public class ApiBeans {
 
   @Singleton

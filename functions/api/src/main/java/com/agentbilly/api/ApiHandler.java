@@ -15,7 +15,7 @@ public final class ApiHandler
 
   /** Used by Lambda: builds the real wiring once per container. */
   public ApiHandler() {
-    this(FunctionContext.bean(ApiRouter.class));
+    this(FunctionContext.bean("api", ApiRouter.class));
   }
 
   public ApiHandler(ApiRouter router) {

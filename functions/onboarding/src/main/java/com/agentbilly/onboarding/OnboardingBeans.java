@@ -11,6 +11,7 @@ import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.OrgStore;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The onboarding function's wiring: it may write every secret and decrypt none. */
 @Factory
+@Requires(env = "onboarding")
 public class OnboardingBeans {
 
   /** Named wrapper so this function's router never collides with another in one context. */

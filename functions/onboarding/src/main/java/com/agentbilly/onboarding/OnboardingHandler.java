@@ -15,7 +15,7 @@ public final class OnboardingHandler
 
   /** Used by Lambda: builds the real wiring once per container. */
   public OnboardingHandler() {
-    this(FunctionContext.bean(OnboardingBeans.Router.class).router());
+    this(FunctionContext.bean("onboarding", OnboardingBeans.Router.class).router());
   }
 
   public OnboardingHandler(ApiRouter router) {
