@@ -71,8 +71,8 @@ public final class OnboardingRoutes {
 
   public ApiResponse connect(ApiRequest request) {
     SecretPurpose purpose = purpose(request);
-    JsonObjectBody body = request.jsonBody(Set.of("key"));
-    return ApiResponse.ok(KeyMetadataView.of(keys.connect(request, purpose, body.string("key"))));
+    String key = required(request.jsonBody(Set.of("key")), "key");
+    return ApiResponse.ok(KeyMetadataView.of(keys.connect(request, purpose, key)));
   }
 
   public ApiResponse list(ApiRequest request) {
@@ -87,8 +87,7 @@ public final class OnboardingRoutes {
   }
 
   public ApiResponse setWebhookSecret(ApiRequest request) {
-    JsonObjectBody body = request.jsonBody(Set.of("secret"));
-    keys.setWebhookSecret(request, body.string("secret"));
+    keys.setWebhookSecret(request, required(request.jsonBody(Set.of("secret")), "secret"));
     String url =
         webhookBaseUrl == null
             ? null
@@ -104,6 +103,18 @@ public final class OnboardingRoutes {
   private static SecretPurpose purpose(ApiRequest request) {
     return SecretPurpose.keyPurpose(request.pathParameter("purpose"))
         .orElseThrow(ApiProblem::notFound);
+  }
+
+  /**
+   * A string field the request must carry: absent or null is {@code 422 validation_failed} naming
+   * it (an empty string is present, and is judged by what it should be).
+   */
+  private static String required(JsonObjectBody body, String field) {
+    String value = body.string(field);
+    if (value == null) {
+      throw ApiProblem.validationFailed(Map.of(field, "is required"));
+    }
+    return value;
   }
 
   private static List<PermissionView> permissions(List<StripePermission> permissions) {

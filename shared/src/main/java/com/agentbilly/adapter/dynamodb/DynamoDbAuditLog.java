@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -45,13 +46,20 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * <p>Appending claims the next position with a conditional put, so concurrent writers never fork
  * the chain; the loser re-reads the head and tries again. {@link #verify} recomputes the canonical
  * JSON from the stored fields and requires it to equal the stored text, and requires the stored
- * hash to be the HMAC over that text: a change to any field or to the text, a removed entry or a
- * moved one breaks the chain at that entry.
+ * hash to be the HMAC over that text and the link to the entry before: a change to any field, to
+ * the text or to the hash breaks the chain at that entry, a removed entry at the one after it.
+ * Removing the newest entries cannot be seen from the chain alone.
  */
 public final class DynamoDbAuditLog implements AuditLog {
 
-  /** How often an append re-reads the head after losing the race for a position. */
-  public static final int MAX_APPEND_ATTEMPTS = 200;
+  /**
+   * How often an append tries for a position before giving up. Generous: with 8 writers appending
+   * to one org back to back, single appends needed up to 18 attempts locally.
+   */
+  public static final int MAX_APPEND_ATTEMPTS = 100;
+
+  /** The largest page {@link #page} serves. */
+  public static final int MAX_PAGE_SIZE = 1000;
 
   static final String ID_PREFIX = "aud_";
   static final String CANONICAL_JSON = "canonical_json";
@@ -78,16 +86,28 @@ public final class DynamoDbAuditLog implements AuditLog {
   private final String table;
   private final AuditChain chain;
   private final Clock clock;
+  private final IntConsumer pauseBeforeRetry;
 
   /**
    * @param auditKey the stack's audit secret; never logged
    * @throws IllegalArgumentException when the key is too short for {@link AuditChain}
    */
   public DynamoDbAuditLog(DynamoDbClient dynamo, String table, byte[] auditKey, Clock clock) {
+    this(dynamo, table, auditKey, clock, DynamoDbAuditLog::jitteredPause);
+  }
+
+  /** For tests: {@code pauseBeforeRetry} gets the number of the attempt that was just lost. */
+  DynamoDbAuditLog(
+      DynamoDbClient dynamo,
+      String table,
+      byte[] auditKey,
+      Clock clock,
+      IntConsumer pauseBeforeRetry) {
     this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
     this.table = Objects.requireNonNull(table, "table");
     this.chain = new AuditChain(auditKey);
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.pauseBeforeRetry = Objects.requireNonNull(pauseBeforeRetry, "pauseBeforeRetry");
   }
 
   /**
@@ -122,10 +142,11 @@ public final class DynamoDbAuditLog implements AuditLog {
                 put.tableName(table)
                     .item(item(org, seq, wire, canonicalJson, hash))
                     .conditionExpression("attribute_not_exists(pk)"));
-        System.err.println("AUDITATTEMPTS " + attempt);
         return new AuditEntry(id, at, event, prevHash, hash);
       } catch (ConditionalCheckFailedException taken) {
-        pauseBeforeRetry(attempt);
+        if (attempt < MAX_APPEND_ATTEMPTS) {
+          pauseBeforeRetry.accept(attempt);
+        }
       }
     }
     throw new IllegalStateException(
@@ -139,13 +160,13 @@ public final class DynamoDbAuditLog implements AuditLog {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException when {@code limit} is below 1 or {@code after} is not an audit
-   *     entry id
+   * @throws IllegalArgumentException when {@code limit} is not between 1 and {@value
+   *     #MAX_PAGE_SIZE} or {@code after} is not an audit entry id
    */
   @Override
   public Page page(OrgId org, int limit, String after) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1");
+    if (limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE_SIZE);
     }
     Map<String, AttributeValue> startKey = null;
     if (after != null) {
@@ -162,12 +183,9 @@ public final class DynamoDbAuditLog implements AuditLog {
       items.addAll(response.items());
       startKey = response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null;
     } while (startKey != null && items.size() <= limit);
-    boolean more = items.size() > limit;
-    List<AuditEntry> entries =
-        items.subList(0, Math.min(limit, items.size())).stream()
-            .map(DynamoDbAuditLog::toEntry)
-            .toList();
-    return new Page(entries, more ? entries.getLast().id() : null);
+    List<Map<String, AttributeValue>> page = items.subList(0, Math.min(limit, items.size()));
+    String lastId = items.size() > limit ? ID_PREFIX + string(page.getLast(), TableKeys.SK) : null;
+    return new Page(page.stream().map(DynamoDbAuditLog::toEntry).toList(), lastId);
   }
 
   /**
@@ -237,7 +255,8 @@ public final class DynamoDbAuditLog implements AuditLog {
     return oldestFirst(org).scanIndexForward(false);
   }
 
-  private static void pauseBeforeRetry(int attempt) {
+  /** Sleeps a random 1 ms up to 4, 8, 16, 32, then at most 50 ms, so losers spread out. */
+  private static void jitteredPause(int attempt) {
     long ceiling = Math.min(MAX_BACKOFF_MILLIS, 2L << Math.min(attempt, 10));
     try {
       Thread.sleep(ThreadLocalRandom.current().nextLong(1, ceiling + 1));

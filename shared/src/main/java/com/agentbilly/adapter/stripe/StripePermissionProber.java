@@ -51,7 +51,10 @@ public final class StripePermissionProber implements PermissionProber {
   public Map<StripePermission, ProbeAnswer> probe(String key, Collection<Probe> probes) {
     StripeClient client = clients.forKey(key);
     Map<StripePermission, ProbeAnswer> answers = new EnumMap<>(StripePermission.class);
-    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+    // Not try-with-resources: close() would wait for probes still blocked on a slow Stripe, and
+    // the deadline is the point. Left-over probes end with their own read timeout.
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    try {
       List<Future<ProbeAnswer>> futures = new ArrayList<>();
       for (Probe probe : probes) {
         futures.add(executor.submit(() -> ask(client, probe)));
@@ -59,9 +62,9 @@ public final class StripePermissionProber implements PermissionProber {
       long deadlineNanos = System.nanoTime() + deadline.toNanos();
       int i = 0;
       for (Probe probe : probes) {
-        Future<ProbeAnswer> future = futures.get(i++);
-        answers.put(probe.permission(), await(future, deadlineNanos));
+        answers.put(probe.permission(), await(futures.get(i++), deadlineNanos));
       }
+    } finally {
       executor.shutdownNow();
     }
     return answers;

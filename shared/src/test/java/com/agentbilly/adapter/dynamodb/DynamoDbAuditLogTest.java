@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -135,13 +136,16 @@ class DynamoDbAuditLogTest {
   }
 
   @Test
-  void appendGivesUpAfterTwentyLostRaces() {
+  void appendGivesUpAfterAHundredLostRacesPausingBetweenThem() {
     table.alwaysConflict = true;
+    List<Integer> pauses = new ArrayList<>();
+    DynamoDbAuditLog recordingPauses = new DynamoDbAuditLog(table, TABLE, KEY, CLOCK, pauses::add);
 
-    assertThatThrownBy(() -> log.append(ORG, keyConnected("req-1")))
+    assertThatThrownBy(() -> recordingPauses.append(ORG, keyConnected("req-1")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("the audit chain of " + ORG + " was still contended after 20 attempts");
-    assertThat(table.puts).hasSize(DynamoDbAuditLog.MAX_APPEND_ATTEMPTS);
+        .hasMessage("the audit chain of " + ORG + " was still contended after 100 attempts");
+    assertThat(table.puts).hasSize(100);
+    assertThat(pauses).isEqualTo(IntStream.rangeClosed(1, 99).boxed().toList());
     assertThat(table.items(PK)).isEmpty();
   }
 
@@ -234,10 +238,13 @@ class DynamoDbAuditLogTest {
   }
 
   @Test
-  void pageRejectsALimitBelowOneAndAnAfterThatIsNotAnEntryId() {
+  void pageRejectsALimitOutOfRangeAndAnAfterThatIsNotAnEntryId() {
     assertThatThrownBy(() -> log.page(ORG, 0, null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("limit must be at least 1");
+        .hasMessage("limit must be between 1 and 1000");
+    assertThatThrownBy(() -> log.page(ORG, Integer.MAX_VALUE, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("limit must be between 1 and 1000");
     assertThatThrownBy(() -> log.page(ORG, 10, "aud_1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("not an audit entry id");
