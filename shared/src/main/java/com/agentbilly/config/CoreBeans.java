@@ -1,11 +1,15 @@
 package com.agentbilly.config;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
+import com.agentbilly.adapter.dynamodb.DynamoDbEventLedger;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.AuditLog;
+import com.agentbilly.port.EventLedger;
 import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
@@ -67,6 +71,20 @@ public class CoreBeans {
   @Singleton
   AuditLog auditLog(DynamoDbClient dynamo, Settings settings, StackSecrets secrets, Clock clock) {
     return new DynamoDbAuditLog(dynamo, settings.tableName(), secrets.auditKey(), clock);
+  }
+
+  /**
+   * The mirror; the cursor key is read on the first list, so the webhook function never reads it.
+   */
+  @Singleton
+  MirrorStore mirrorStore(
+      DynamoDbClient dynamo, Settings settings, StackSecrets secrets, Clock clock) {
+    return new DynamoDbMirrorStore(dynamo, settings.tableName(), secrets::cursorKey, clock);
+  }
+
+  @Singleton
+  EventLedger eventLedger(DynamoDbClient dynamo, Settings settings) {
+    return new DynamoDbEventLedger(dynamo, settings.tableName());
   }
 
   @Singleton

@@ -2,6 +2,7 @@ package com.agentbilly.adapter.dynamodb;
 
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.domain.mirror.ObjectType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,12 @@ final class TableKeys {
   static final String GSI1 = "gsi1";
   static final String GSI1_PK = "gsi1pk";
   static final String GSI1_SK = "gsi1sk";
+  static final String GSI2 = "gsi2";
+  static final String GSI2_PK = "gsi2pk";
+  static final String GSI2_SK = "gsi2sk";
+  static final String GSI3 = "gsi3";
+  static final String GSI3_PK = "gsi3pk";
+  static final String GSI3_SK = "gsi3sk";
 
   static final String ORG_SK = "ORG";
   static final String MEMBER_SK_PREFIX = "MEMBER#";
@@ -35,7 +42,17 @@ final class TableKeys {
    * Suffixes of the org's partitions other than {@code ORG#<org>} itself. Every feature that adds a
    * partition for an org adds it here, so deleting an org deletes it too.
    */
-  static final List<String> ORG_PARTITION_SUFFIXES = List.of("#AUDIT");
+  static final List<String> ORG_PARTITION_SUFFIXES =
+      List.of(
+          "#AUDIT",
+          "#customer",
+          "#subscription",
+          "#invoice",
+          "#charge",
+          "#refund",
+          "#product",
+          "#price",
+          "#EVT");
 
   /** Every partition key that holds data of {@code org}. */
   static List<String> orgPartitions(OrgId org) {
@@ -68,5 +85,15 @@ final class TableKeys {
   /** The sort key of the audit entry at chain position {@code seq} (1 for the first entry). */
   static String auditSk(long seq) {
     return String.format("%0" + AUDIT_SEQ_DIGITS + "d", seq);
+  }
+
+  /** The partition of an org's mirrored objects of one type, e.g. {@code ORG#org_x#customer}. */
+  static String mirrorPk(OrgId org, ObjectType type) {
+    return orgPk(org) + "#" + type.objectName();
+  }
+
+  /** The partition of an org's event ledger. */
+  static String eventLedgerPk(OrgId org) {
+    return orgPk(org) + "#EVT";
   }
 }

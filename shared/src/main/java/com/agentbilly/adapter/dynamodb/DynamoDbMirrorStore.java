@@ -1,0 +1,413 @@
+package com.agentbilly.adapter.dynamodb;
+
+import static com.agentbilly.adapter.dynamodb.Items.s;
+
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.mirror.ListPage;
+import com.agentbilly.domain.mirror.ListQuery;
+import com.agentbilly.domain.mirror.MirrorDocument;
+import com.agentbilly.domain.mirror.MirrorItem;
+import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.domain.mirror.PageCursors;
+import com.agentbilly.domain.mirror.WriteOutcome;
+import com.agentbilly.port.MirrorStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * {@link MirrorStore} on the single DynamoDB table. One item per Stripe object in the partition
+ * {@code ORG#<org>#<object name>} with the Stripe id as sort key; the fields the read API filters
+ * on are copied out of the JSON into attributes and into the keys of three GSIs (see {@link
+ * MirrorIndex}). Every read is one {@code GetItem} or {@code Query}s on one index; every write is
+ * conditional on the snapshot time.
+ */
+public final class DynamoDbMirrorStore implements MirrorStore {
+
+  static final String JSON = "json";
+  static final String SNAPSHOT = "snapshot";
+  static final String SYNCED_AT = "synced_at";
+  static final String DELETED = "deleted";
+  static final String CONTENT_HASH = "content_hash";
+  static final String TYPE = "type";
+  static final String CREATED = "created";
+  static final String STATUS = "status";
+  static final String CUSTOMER = "customer";
+  static final String EMAIL = "email";
+  static final String CURRENCY = "currency";
+  static final String AMOUNT = "amount";
+  static final String ACTIVE = "active";
+  static final String PRODUCT = "product";
+  static final String CHARGE = "charge";
+
+  /** Position fields of a cursor: the index sort key and the Stripe id of the last item. */
+  private static final int CURSOR_FIELDS = 2;
+
+  /** A refused write is re-examined at most this often if the stored item keeps changing. */
+  private static final int MAX_WRITE_ATTEMPTS = 5;
+
+  private static final String GUARD = "attribute_not_exists(pk) OR #snapshot < :snapshot";
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final PageCursors cursors;
+  private final Clock clock;
+
+  /**
+   * @param cursorKey the HMAC key of list cursors ({@code StackSecrets#cursorKey}), read when the
+   *     first cursor is made or opened, so a function that never lists need not read it
+   */
+  public DynamoDbMirrorStore(
+      DynamoDbClient dynamo, String table, Supplier<byte[]> cursorKey, Clock clock) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.cursors = new PageCursors(cursorKey);
+    this.clock = clock;
+  }
+
+  /** A store whose cursor key is known up front. */
+  public DynamoDbMirrorStore(DynamoDbClient dynamo, String table, byte[] cursorKey, Clock clock) {
+    this(dynamo, table, copyOf(cursorKey), clock);
+  }
+
+  /**
+   * The table's secondary indexes that lists query, each with its partition and sort key attribute
+   * names; the table definition in {@code template.yaml} must declare each of them (ALL projected).
+   */
+  public static Map<String, List<String>> queriedIndexes() {
+    Map<String, List<String>> indexes = new TreeMap<>();
+    MirrorIndex.INDEXES.forEach(
+        (name, keys) -> indexes.put(name, List.of(keys.getKey(), keys.getValue())));
+    return indexes;
+  }
+
+  private static Supplier<byte[]> copyOf(byte[] key) {
+    byte[] copy = key.clone();
+    return () -> copy;
+  }
+
+  /**
+   * Writes the document unless the stored snapshot is as new or newer. A deletion whose JSON has no
+   * {@code created} (a stub such as Stripe's {@code {"id", "object", "deleted": true}}) marks the
+   * stored object deleted and keeps its last JSON.
+   *
+   * @throws IllegalArgumentException if the document's JSON is not a JSON object
+   */
+  @Override
+  public WriteOutcome write(OrgId org, MirrorDocument document) {
+    StripeObjectFields fields = StripeObjectFields.extract(document.type(), document.json());
+    String hash = sha256(document.json());
+    for (int attempt = 1; ; attempt++) {
+      Map<String, AttributeValue> stored;
+      try {
+        if (document.deleted() && fields.created() == null) {
+          markDeleted(org, document, fields, hash);
+        } else {
+          put(org, document, fields, hash);
+        }
+        return WriteOutcome.APPLIED;
+      } catch (ConditionalCheckFailedException refused) {
+        stored =
+            refused.hasItem() && !refused.item().isEmpty()
+                ? refused.item()
+                : read(org, document.type(), document.id()).orElse(Map.of());
+      }
+      Optional<WriteOutcome> outcome = outcomeAgainst(stored, document, hash);
+      if (outcome.isPresent()) {
+        return outcome.get();
+      }
+      if (attempt == MAX_WRITE_ATTEMPTS) {
+        throw new IllegalStateException(
+            "mirror write of " + document.id() + " refused " + attempt + " times");
+      }
+    }
+  }
+
+  /** STALE/SAME/CONFLICT against the item that refused the write; empty if it no longer does. */
+  private static Optional<WriteOutcome> outcomeAgainst(
+      Map<String, AttributeValue> stored, MirrorDocument document, String hash) {
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    long storedSnapshot = Long.parseLong(stored.get(SNAPSHOT).n());
+    long snapshot = document.snapshot().toEpochMilli();
+    if (storedSnapshot > snapshot) {
+      return Optional.of(WriteOutcome.STALE);
+    }
+    if (storedSnapshot < snapshot) {
+      return Optional.empty();
+    }
+    boolean sameContent =
+        hash.equals(Items.string(stored, CONTENT_HASH))
+            && document.deleted() == Boolean.TRUE.equals(stored.get(DELETED).bool());
+    return Optional.of(sameContent ? WriteOutcome.SAME : WriteOutcome.CONFLICT);
+  }
+
+  private void put(OrgId org, MirrorDocument document, StripeObjectFields fields, String hash) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.putAll(key(org, document.type(), document.id()));
+    item.put(TYPE, s(document.type().objectName()));
+    item.put(JSON, s(document.json()));
+    item.put(SNAPSHOT, number(document.snapshot().toEpochMilli()));
+    item.put(SYNCED_AT, Items.time(clock.instant()));
+    item.put(DELETED, AttributeValue.fromBool(document.deleted()));
+    item.put(CONTENT_HASH, s(hash));
+    item.putAll(fieldAttributes(fields));
+    item.putAll(MirrorIndex.keys(org, document.type(), document.id(), fields));
+    dynamo.putItem(
+        put ->
+            put.tableName(table)
+                .item(item)
+                .conditionExpression(GUARD)
+                .expressionAttributeNames(Map.of("#snapshot", SNAPSHOT))
+                .expressionAttributeValues(
+                    Map.of(":snapshot", number(document.snapshot().toEpochMilli())))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+  }
+
+  /**
+   * A deletion stub: sets the tombstone flags and keeps the stored JSON and index keys; creates an
+   * item from the stub (sorted as created at 0) if nothing was stored.
+   */
+  private void markDeleted(
+      OrgId org, MirrorDocument document, StripeObjectFields fields, String hash) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    List<String> sets = new ArrayList<>();
+    names.put("#snapshot", SNAPSHOT);
+    values.put(":snapshot", number(document.snapshot().toEpochMilli()));
+    sets.add("#snapshot = :snapshot");
+    Map<String, AttributeValue> always =
+        Map.of(
+            TYPE, s(document.type().objectName()),
+            SYNCED_AT, Items.time(clock.instant()),
+            DELETED, AttributeValue.fromBool(true),
+            CONTENT_HASH, s(hash));
+    Map<String, AttributeValue> unlessStored = new HashMap<>(fieldAttributes(fields));
+    unlessStored.put(JSON, s(document.json()));
+    unlessStored.put(CREATED, number(0));
+    unlessStored.putAll(MirrorIndex.keys(org, document.type(), document.id(), fields));
+    int n = 0;
+    for (Map.Entry<String, AttributeValue> entry : always.entrySet()) {
+      names.put("#a" + n, entry.getKey());
+      values.put(":a" + n, entry.getValue());
+      sets.add("#a" + n + " = :a" + n);
+      n++;
+    }
+    for (Map.Entry<String, AttributeValue> entry : unlessStored.entrySet()) {
+      names.put("#a" + n, entry.getKey());
+      values.put(":a" + n, entry.getValue());
+      sets.add("#a" + n + " = if_not_exists(#a" + n + ", :a" + n + ")");
+      n++;
+    }
+    dynamo.updateItem(
+        update ->
+            update
+                .tableName(table)
+                .key(key(org, document.type(), document.id()))
+                .updateExpression("SET " + String.join(", ", sets))
+                .conditionExpression(GUARD)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+  }
+
+  /** The object as stored, tombstones included. */
+  @Override
+  public Optional<MirrorItem> get(OrgId org, ObjectType type, String id) {
+    return read(org, type, id).map(item -> toMirrorItem(type, item));
+  }
+
+  private Optional<Map<String, AttributeValue>> read(OrgId org, ObjectType type, String id) {
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(get -> get.tableName(table).key(key(org, type, id)).consistentRead(true))
+            .item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+  }
+
+  /**
+   * One page, newest first: Queries on one index (the most selective the filters allow), the other
+   * filters and the tombstone rule as a FilterExpression, repeated while the filter leaves the page
+   * short and the index has more. The cursor resumes right after the page's last item.
+   */
+  @Override
+  public ListPage list(OrgId org, ListQuery query) {
+    String binding = PageCursors.binding(org, query);
+    Map<String, String> filters = PageCursors.canonicalFilters(query.filters());
+    MirrorIndex.Plan plan = MirrorIndex.plan(org, query.type(), filters);
+    Map<String, AttributeValue> start = null;
+    if (query.cursor() != null) {
+      List<String> position = cursors.open(binding, query.cursor(), CURSOR_FIELDS);
+      start = plan.startKey(key(org, query.type(), position.get(1)), position.get(0));
+    }
+    Optional<Filter> filter = Filter.of(plan.residualFilters(), query.includeDeleted());
+    if (filter.isPresent() && filter.get().matchesNothing()) {
+      return new ListPage(List.of(), null);
+    }
+    List<Map<String, AttributeValue>> page = new ArrayList<>();
+    boolean more = false;
+    while (true) {
+      // One more than a page: a full page plus one match proves there is a next page. Matches
+      // beyond that are dropped; the cursor is taken from the last item returned, not from
+      // LastEvaluatedKey, so nothing is skipped.
+      QueryResponse response = dynamo.query(request(plan, filter, start, query.limit() + 1));
+      for (Map<String, AttributeValue> item : response.items()) {
+        if (page.size() == query.limit()) {
+          more = true;
+          break;
+        }
+        page.add(item);
+      }
+      if (more || !response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+        break;
+      }
+      start = response.lastEvaluatedKey();
+    }
+    List<MirrorItem> items = page.stream().map(item -> toMirrorItem(query.type(), item)).toList();
+    if (!more) {
+      return new ListPage(items, null);
+    }
+    Map<String, AttributeValue> last = page.get(page.size() - 1);
+    String cursor =
+        cursors.seal(
+            binding, List.of(last.get(plan.sortKeyAttribute()).s(), last.get(TableKeys.SK).s()));
+    return new ListPage(items, cursor);
+  }
+
+  private QueryRequest request(
+      MirrorIndex.Plan plan,
+      Optional<Filter> filter,
+      Map<String, AttributeValue> start,
+      int limit) {
+    Map<String, String> names = new HashMap<>(Map.of("#ipk", plan.partitionKeyAttribute()));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":ipk", s(plan.partition())));
+    QueryRequest.Builder request =
+        QueryRequest.builder()
+            .tableName(table)
+            .indexName(plan.index())
+            .keyConditionExpression("#ipk = :ipk")
+            .scanIndexForward(false)
+            .limit(limit);
+    filter.ifPresent(
+        f -> {
+          names.putAll(f.names());
+          values.putAll(f.values());
+          request.filterExpression(f.expression());
+        });
+    if (start != null) {
+      request.exclusiveStartKey(start);
+    }
+    return request.expressionAttributeNames(names).expressionAttributeValues(values).build();
+  }
+
+  /** A FilterExpression over the filters the index key does not cover, and the tombstone rule. */
+  private record Filter(
+      String expression,
+      Map<String, String> names,
+      Map<String, AttributeValue> values,
+      boolean matchesNothing) {
+
+    static Optional<Filter> of(Map<String, String> residual, boolean includeDeleted) {
+      List<String> terms = new ArrayList<>();
+      Map<String, String> names = new HashMap<>();
+      Map<String, AttributeValue> values = new HashMap<>();
+      boolean matchesNothing = false;
+      if (!includeDeleted) {
+        terms.add("#deleted <> :deleted");
+        names.put("#deleted", DELETED);
+        values.put(":deleted", AttributeValue.fromBool(true));
+      }
+      int n = 0;
+      for (Map.Entry<String, String> entry : residual.entrySet()) {
+        AttributeValue value;
+        if (entry.getKey().equals(ACTIVE)) {
+          if (!entry.getValue().equals("true") && !entry.getValue().equals("false")) {
+            matchesNothing = true;
+          }
+          value = AttributeValue.fromBool(Boolean.parseBoolean(entry.getValue()));
+        } else {
+          value = s(entry.getValue());
+        }
+        terms.add("#f" + n + " = :f" + n);
+        names.put("#f" + n, entry.getKey());
+        values.put(":f" + n, value);
+        n++;
+      }
+      return terms.isEmpty()
+          ? Optional.empty()
+          : Optional.of(new Filter(String.join(" AND ", terms), names, values, matchesNothing));
+    }
+  }
+
+  private static MirrorItem toMirrorItem(ObjectType type, Map<String, AttributeValue> item) {
+    return new MirrorItem(
+        type,
+        item.get(TableKeys.SK).s(),
+        item.get(JSON).s(),
+        Instant.ofEpochMilli(Long.parseLong(item.get(SNAPSHOT).n())),
+        Items.instant(item, SYNCED_AT),
+        Boolean.TRUE.equals(item.get(DELETED).bool()));
+  }
+
+  private static Map<String, AttributeValue> fieldAttributes(StripeObjectFields fields) {
+    Map<String, AttributeValue> attributes = new HashMap<>();
+    if (fields.created() != null) {
+      attributes.put(CREATED, number(fields.created()));
+    }
+    putIfPresent(attributes, STATUS, fields.status());
+    putIfPresent(attributes, CUSTOMER, fields.customer());
+    putIfPresent(attributes, EMAIL, fields.email());
+    putIfPresent(attributes, CURRENCY, fields.currency());
+    putIfPresent(attributes, PRODUCT, fields.product());
+    putIfPresent(attributes, CHARGE, fields.charge());
+    if (fields.amount() != null) {
+      attributes.put(AMOUNT, number(fields.amount()));
+    }
+    if (fields.active() != null) {
+      attributes.put(ACTIVE, AttributeValue.fromBool(fields.active()));
+    }
+    return attributes;
+  }
+
+  private static void putIfPresent(
+      Map<String, AttributeValue> attributes, String name, String value) {
+    if (value != null) {
+      attributes.put(name, s(value));
+    }
+  }
+
+  static Map<String, AttributeValue> key(OrgId org, ObjectType type, String id) {
+    return Map.of(TableKeys.PK, s(TableKeys.mirrorPk(org, type)), TableKeys.SK, s(id));
+  }
+
+  private static AttributeValue number(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+
+  private static String sha256(String json) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+}
