@@ -1,29 +1,145 @@
 package com.agentbilly.webhook;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.agentbilly.config.FunctionContext;
 import com.agentbilly.domain.ApiProblem;
+import com.agentbilly.domain.ErrorCode;
+import com.agentbilly.domain.OrgId;
 import com.agentbilly.http.ApiResponse;
 import com.agentbilly.http.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Lambda entry point of Stripe webhooks on the function URL. Webhook secrets can be registered only
- * once key onboarding lands (issue #3) and ingestion arrives with issue #4; until then every org
- * is, truthfully, one without a webhook secret: {@code 404 not_found}.
+ * Lambda entry point of Stripe webhooks on the function URL (payload format 2.0): {@code POST
+ * /orgs/{org}} with Stripe's body and {@code Stripe-Signature} header, answered as API.md "Webhook"
+ * says. It takes the raw body (base64-decoded when flagged), enforces the 1 MiB limit and hands the
+ * rest to {@link ApplyStripeEvent}; a failure of storage answers {@code 500 internal}, so Stripe
+ * retries the delivery. The body, the signature and the secret are never logged.
  */
 public final class WebhookHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+  /** The largest body accepted: 1 MiB (Stripe's events are far smaller). */
+  public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
+  private static final Pattern ORG_PATH = Pattern.compile("/orgs/([^/]+)");
+  private static final String SIGNATURE_HEADER = "stripe-signature";
+
+  private final ApplyStripeEvent events;
+
+  /** Used by Lambda: builds the real wiring once per container. */
+  public WebhookHandler() {
+    this(FunctionContext.bean("webhook", WebhookBeans.Receiver.class).events());
+  }
+
+  public WebhookHandler(ApplyStripeEvent events) {
+    this.events = Objects.requireNonNull(events, "events");
+  }
+
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    ApiResponse response = ApiResponse.error(ApiProblem.notFound());
+    long started = System.nanoTime();
+    String requestId = requestId(event, context);
+    ApiResponse response;
+    try {
+      response = receive(event);
+    } catch (ApiProblem problem) {
+      response = ApiResponse.error(problem);
+    } catch (RuntimeException e) {
+      LOG.atError().setCause(e).addKeyValue("request_id", requestId).log("webhook failed");
+      response =
+          ApiResponse.error(
+              new ApiProblem(
+                  ErrorCode.INTERNAL,
+                  "Something went wrong on our side. Request id: " + requestId + "."));
+    }
+    LOG.atInfo()
+        .addKeyValue("request_id", requestId)
+        .addKeyValue("status", response.status())
+        .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000)
+        .log("webhook request");
     return APIGatewayV2HTTPResponse.builder()
         .withStatusCode(response.status())
         .withHeaders(Map.of("Content-Type", "application/json"))
         .withBody(Json.write(response.body()))
         .build();
+  }
+
+  private ApiResponse receive(APIGatewayV2HTTPEvent event) {
+    OrgId org = orgOf(event);
+    String payload = payloadOf(event);
+    ApplyStripeEvent.Receipt receipt = events.receive(org, payload, signatureHeader(event));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("received", true);
+    body.put("duplicate", receipt.duplicate());
+    return ApiResponse.ok(body);
+  }
+
+  private static OrgId orgOf(APIGatewayV2HTTPEvent event) {
+    APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+    String method =
+        context == null || context.getHttp() == null ? null : context.getHttp().getMethod();
+    Matcher path = ORG_PATH.matcher(Objects.requireNonNullElse(event.getRawPath(), ""));
+    if (!"POST".equals(method) || !path.matches() || !OrgId.isWellFormed(path.group(1))) {
+      throw ApiProblem.notFound();
+    }
+    return new OrgId(path.group(1));
+  }
+
+  /** The body as Stripe sent it, within the size limit. */
+  private static String payloadOf(APIGatewayV2HTTPEvent event) {
+    String body = Objects.requireNonNullElse(event.getBody(), "");
+    byte[] raw;
+    if (event.getIsBase64Encoded()) {
+      try {
+        raw = Base64.getDecoder().decode(body);
+      } catch (IllegalArgumentException e) {
+        throw ApiProblem.invalidRequest("The body is flagged as base64 but is not.");
+      }
+    } else {
+      raw = body.getBytes(UTF_8);
+    }
+    if (raw.length > MAX_BODY_BYTES) {
+      throw new ApiProblem(
+          ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than " + MAX_BODY_BYTES + " bytes.");
+    }
+    return event.getIsBase64Encoded() ? new String(raw, UTF_8) : body;
+  }
+
+  private static String signatureHeader(APIGatewayV2HTTPEvent event) {
+    Map<String, String> headers = event.getHeaders();
+    if (headers == null) {
+      return null;
+    }
+    String value = headers.get(SIGNATURE_HEADER);
+    if (value != null) {
+      return value;
+    }
+    return headers.entrySet().stream()
+        .filter(h -> SIGNATURE_HEADER.equalsIgnoreCase(h.getKey()))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String requestId(APIGatewayV2HTTPEvent event, Context context) {
+    if (context != null && context.getAwsRequestId() != null) {
+      return context.getAwsRequestId();
+    }
+    APIGatewayV2HTTPEvent.RequestContext requestContext = event.getRequestContext();
+    return requestContext == null ? "unknown" : requestContext.getRequestId();
   }
 }

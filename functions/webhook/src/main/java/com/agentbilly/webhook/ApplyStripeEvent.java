@@ -1,0 +1,221 @@
+package com.agentbilly.webhook;
+
+import com.agentbilly.domain.ApiProblem;
+import com.agentbilly.domain.ErrorCode;
+import com.agentbilly.domain.Org;
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.domain.mirror.MirrorDocument;
+import com.agentbilly.domain.mirror.WriteOutcome;
+import com.agentbilly.http.Json;
+import com.agentbilly.port.EventLedger;
+import com.agentbilly.port.KeyVault;
+import com.agentbilly.port.MirrorStore;
+import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.StripeObjectFetcher;
+import com.agentbilly.port.StripeObjectFetcher.Found;
+import com.agentbilly.port.StripeObjectFetcher.Gone;
+import com.agentbilly.port.StripeObjectFetcher.Unresolvable;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.net.Webhook;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives one Stripe webhook delivery for an org (DESIGN §6): verifies its signature with the
+ * org's webhook secret, reads the event, skips it if already applied, applies it to the mirror with
+ * the guarded write (re-fetching the object from Stripe on a same-second tie) and records it in the
+ * ledger — in that order, so a failure before the record leaves nothing that would stop Stripe's
+ * retry from applying it.
+ *
+ * <p>Refusals are {@link ApiProblem}s: {@code not_found} (unknown org, no webhook secret), {@code
+ * invalid_signature}, {@code invalid_request}. Failures of storage (AWS SDK and vault exceptions)
+ * and {@link StripeObjectFetcher.Unavailable} propagate unchanged: the delivery must be answered
+ * 5xx so that Stripe retries it.
+ */
+public final class ApplyStripeEvent {
+
+  /** Stripe's own default: a signature older than five minutes is refused. */
+  public static final long SIGNATURE_TOLERANCE_SECONDS = Webhook.DEFAULT_TOLERANCE;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApplyStripeEvent.class);
+
+  /** What became of a delivery. */
+  public enum Outcome {
+    /** Written to the mirror. */
+    APPLIED,
+    /** Not written: the mirror holds a newer snapshot. */
+    STALE,
+    /** Not written: the mirror holds this very state. */
+    SAME,
+    /** A same-second tie, resolved by writing the object as Stripe returned it just now. */
+    REFETCHED,
+    /** A same-second tie that could not be resolved (no usable sync key): the mirror is kept. */
+    CONFLICT_KEPT,
+    /** An event type we do not mirror: recorded and acknowledged. */
+    NOT_MIRRORED,
+    /** Already applied earlier: nothing done. */
+    DUPLICATE
+  }
+
+  /** The answer to a delivery. */
+  public record Receipt(String eventId, String type, Outcome outcome) {
+
+    /** Whether the event had been received before. */
+    public boolean duplicate() {
+      return outcome == Outcome.DUPLICATE;
+    }
+  }
+
+  private final OrgStore orgs;
+  private final KeyVault vault;
+  private final MirrorStore mirror;
+  private final EventLedger ledger;
+  private final StripeObjectFetcher stripe;
+  private final Clock clock;
+
+  /**
+   * @param vault must be able to read the {@code webhook} secret
+   * @param stripe re-reads objects with the org's {@code sync} key on a tie
+   * @param clock the time signatures are checked against
+   */
+  public ApplyStripeEvent(
+      OrgStore orgs,
+      KeyVault vault,
+      MirrorStore mirror,
+      EventLedger ledger,
+      StripeObjectFetcher stripe,
+      Clock clock) {
+    this.orgs = Objects.requireNonNull(orgs, "orgs");
+    this.vault = Objects.requireNonNull(vault, "vault");
+    this.mirror = Objects.requireNonNull(mirror, "mirror");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.stripe = Objects.requireNonNull(stripe, "stripe");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Handles one delivery.
+   *
+   * @param payload the request body exactly as received (the signature covers its UTF-8 bytes)
+   * @param signatureHeader the {@code Stripe-Signature} header, or null when absent
+   * @throws ApiProblem for a delivery that is refused
+   */
+  public Receipt receive(OrgId orgId, String payload, String signatureHeader) {
+    Org org = orgs.findOrg(orgId).filter(Org::webhookConfigured).orElseThrow(ApiProblem::notFound);
+    String secret = vault.get(orgId, SecretPurpose.WEBHOOK).orElseThrow(ApiProblem::notFound);
+    verifySignature(payload, signatureHeader, secret);
+
+    StripeEvent event = StripeEvent.parse(payload);
+    if (event.livemode() != org.mode().livemode()) {
+      throw ApiProblem.invalidRequest(
+          "This event is from "
+              + (event.livemode() ? "live" : "test")
+              + " mode, but the org works in "
+              + org.mode().wireName()
+              + " mode.");
+    }
+    if (ledger.contains(orgId, event.id())) {
+      return receipt(orgId, event, Outcome.DUPLICATE);
+    }
+    Optional<MirrorDocument> document = MirrorRouting.documentOf(event);
+    Outcome outcome = document.map(d -> apply(orgId, event, d)).orElse(Outcome.NOT_MIRRORED);
+    boolean first =
+        ledger.record(orgId, event.id(), event.type(), document.isPresent(), event.created());
+    return receipt(orgId, event, first ? outcome : Outcome.DUPLICATE);
+  }
+
+  private void verifySignature(String payload, String header, String secret) {
+    if (header == null || header.isBlank()) {
+      throw invalidSignature("The Stripe-Signature header is missing.");
+    }
+    try {
+      Webhook.Signature.verifyHeader(payload, header, secret, SIGNATURE_TOLERANCE_SECONDS, clock);
+    } catch (SignatureVerificationException e) {
+      // e.getSigHeader() holds the header: never logged, never answered.
+      throw invalidSignature(
+          "The Stripe-Signature header does not verify: " + e.getMessage() + ".");
+    } catch (NumberFormatException e) {
+      // stripe-java parses "t=" with Long.parseLong and lets the exception out.
+      throw invalidSignature("The Stripe-Signature header's timestamp is not a number.");
+    }
+  }
+
+  private Outcome apply(OrgId org, StripeEvent event, MirrorDocument document) {
+    WriteOutcome written = mirror.write(org, document);
+    return switch (written) {
+      case APPLIED -> Outcome.APPLIED;
+      case STALE -> Outcome.STALE;
+      case SAME -> Outcome.SAME;
+      case CONFLICT -> resolveTie(org, event, document);
+    };
+  }
+
+  /** Two different states with the same snapshot second: ask Stripe which one is current. */
+  private Outcome resolveTie(OrgId org, StripeEvent event, MirrorDocument document) {
+    StripeObjectFetcher.Fetched fetched = stripe.fetch(org, document.type(), document.id());
+    MirrorDocument current =
+        switch (fetched) {
+          case Found found ->
+              new MirrorDocument(
+                  document.type(), document.id(), found.json(), found.startedAt(), false);
+          case Gone gone ->
+              new MirrorDocument(
+                  document.type(), document.id(), deletedStub(document), gone.startedAt(), true);
+          case Unresolvable unresolvable -> {
+            LOG.atWarn()
+                .addKeyValue("org", org.value())
+                .addKeyValue("event_id", event.id())
+                .addKeyValue("event_type", event.type())
+                .addKeyValue("object_id", document.id())
+                .addKeyValue("reason", unresolvable.reason())
+                .log("same-second conflict not resolved: the mirror keeps its state");
+            yield null;
+          }
+        };
+    if (current == null) {
+      return Outcome.CONFLICT_KEPT;
+    }
+    WriteOutcome written = mirror.write(org, current);
+    if (written == WriteOutcome.CONFLICT) {
+      LOG.atWarn()
+          .addKeyValue("org", org.value())
+          .addKeyValue("event_id", event.id())
+          .addKeyValue("object_id", document.id())
+          .log("re-fetched state met another write of the same instant: the mirror keeps it");
+      return Outcome.CONFLICT_KEPT;
+    }
+    return Outcome.REFETCHED;
+  }
+
+  /**
+   * Stripe's deleted form of the object ({@code id}, {@code object}, {@code deleted: true}): as it
+   * carries no {@code created}, the store marks the object deleted and keeps its last known JSON.
+   */
+  private static String deletedStub(MirrorDocument document) {
+    ObjectNode stub = Json.MAPPER.createObjectNode();
+    stub.put("id", document.id());
+    stub.put("object", document.type().objectName());
+    stub.put("deleted", true);
+    return Json.write(stub);
+  }
+
+  private static Receipt receipt(OrgId org, StripeEvent event, Outcome outcome) {
+    LOG.atInfo()
+        .addKeyValue("org", org.value())
+        .addKeyValue("event_id", event.id())
+        .addKeyValue("event_type", event.type())
+        .addKeyValue("outcome", outcome.name().toLowerCase(Locale.ROOT))
+        .log("webhook event");
+    return new Receipt(event.id(), event.type(), outcome);
+  }
+
+  private static ApiProblem invalidSignature(String message) {
+    return new ApiProblem(ErrorCode.INVALID_SIGNATURE, message);
+  }
+}

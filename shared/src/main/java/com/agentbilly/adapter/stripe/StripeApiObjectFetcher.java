@@ -1,0 +1,81 @@
+package com.agentbilly.adapter.stripe;
+
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.http.Json;
+import com.agentbilly.port.KeyVault;
+import com.agentbilly.port.StripeObjectFetcher;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.StripeException;
+import com.stripe.net.ApiResource.RequestMethod;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link StripeObjectFetcher} with stripe-java: {@code GET <type's path>/<id>} with the org's
+ * {@code sync} key from the {@link KeyVault}. A 404 ({@code resource_missing}) or an object in its
+ * deleted form ({@code "deleted": true}, as Stripe returns a deleted customer) is {@link Gone}; a
+ * key Stripe refuses (401, 403) is {@link Unresolvable}; anything else that fails after
+ * stripe-java's retries is {@link StripeObjectFetcher.Unavailable}.
+ *
+ * <p>Failures of the vault ({@code SecretAccessException}) are not caught: they are storage
+ * failures of the caller.
+ */
+public final class StripeApiObjectFetcher implements StripeObjectFetcher {
+
+  private final KeyVault vault;
+  private final StripeClients clients;
+  private final Clock clock;
+
+  public StripeApiObjectFetcher(KeyVault vault, StripeClients clients, Clock clock) {
+    this.vault = Objects.requireNonNull(vault, "vault");
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Fetched fetch(OrgId org, ObjectType type, String id) {
+    Optional<String> key = vault.get(org, SecretPurpose.SYNC);
+    if (key.isEmpty()) {
+      return new Unresolvable("no sync key connected");
+    }
+    Instant startedAt = clock.instant();
+    String path = type.stripePath() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    String body;
+    try {
+      body = clients.forKey(key.get()).rawRequest(RequestMethod.GET, path, null).body();
+    } catch (AuthenticationException e) {
+      // PermissionException (403) is an AuthenticationException too.
+      return new Unresolvable("Stripe refused the sync key (HTTP " + e.getStatusCode() + ")");
+    } catch (StripeException e) {
+      if (Integer.valueOf(404).equals(e.getStatusCode())
+          || "resource_missing".equals(e.getCode())) {
+        return new Gone(startedAt);
+      }
+      throw new Unavailable(
+          "GET "
+              + type.stripePath()
+              + "/… failed: HTTP "
+              + e.getStatusCode()
+              + ", "
+              + e.getClass().getSimpleName());
+    }
+    return isDeletedForm(body) ? new Gone(startedAt) : new Found(body, startedAt);
+  }
+
+  private static boolean isDeletedForm(String body) {
+    try {
+      JsonNode deleted = Json.read(body).path("deleted");
+      return deleted.isBoolean() && deleted.booleanValue();
+    } catch (JsonProcessingException e) {
+      throw new Unavailable("Stripe answered with a body that is not JSON");
+    }
+  }
+}
