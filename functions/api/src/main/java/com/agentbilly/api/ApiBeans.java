@@ -1,10 +1,12 @@
 package com.agentbilly.api;
 
+import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -23,12 +25,18 @@ public class ApiBeans {
   }
 
   @Singleton
+  MirrorReads mirrorReads(MirrorStore mirror) {
+    return new MirrorReads(mirror);
+  }
+
+  @Singleton
   ApiRouter apiRouter(
       OrgStore orgs,
       KeyMetadataStore keys,
       OrgService orgService,
       RequestAuditor audit,
-      Settings settings) {
-    return ApiRoutes.router(orgs, keys, orgService, audit, settings);
+      Settings settings,
+      MirrorReads mirrorReads) {
+    return ApiRoutes.router(orgs, keys, orgService, audit, settings, mirrorReads);
   }
 }

@@ -1,5 +1,7 @@
 package com.agentbilly.api;
 
+import com.agentbilly.api.mirror.MirrorReads;
+import com.agentbilly.api.mirror.MirrorRoutes;
 import com.agentbilly.api.orgs.OrgRoutes;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.config.Settings;
@@ -18,14 +20,16 @@ public final class ApiRoutes {
       KeyMetadataStore keys,
       OrgService orgService,
       RequestAuditor audit,
-      Settings settings) {
+      Settings settings,
+      MirrorReads mirrorReads) {
     OrgRoutes orgRoutes = new OrgRoutes(orgService, keys, settings.webhookBaseUrl().orElse(null));
-    return ApiRouter.builder(orgs)
-        .allowedOrigins(settings.allowedOrigins())
-        .onAccessDenied(audit.accessDenied())
-        .route("GET", "/me", orgRoutes::me)
-        .route("POST", "/orgs", orgRoutes::create)
-        .route("GET", "/orgs/{org}", orgRoutes::describe)
-        .build();
+    ApiRouter.Builder router =
+        ApiRouter.builder(orgs)
+            .allowedOrigins(settings.allowedOrigins())
+            .onAccessDenied(audit.accessDenied())
+            .route("GET", "/me", orgRoutes::me)
+            .route("POST", "/orgs", orgRoutes::create)
+            .route("GET", "/orgs/{org}", orgRoutes::describe);
+    return new MirrorRoutes(mirrorReads).addTo(router).build();
   }
 }

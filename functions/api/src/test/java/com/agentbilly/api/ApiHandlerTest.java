@@ -2,12 +2,14 @@ package com.agentbilly.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.EventFixtures;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
+import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -30,7 +32,8 @@ class ApiHandlerTest {
               new OrgService(
                   orgs, new RequestAuditor(audit), Clock.systemUTC(), new SecureRandom()),
               new RequestAuditor(audit),
-              new Settings(Map.of())));
+              new Settings(Map.of()),
+              new MirrorReads(new InMemoryMirrorStore())));
 
   @Test
   void meAnswersWithTheAuthorizersIdentity() throws Exception {

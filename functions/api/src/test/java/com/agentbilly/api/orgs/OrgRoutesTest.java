@@ -4,11 +4,13 @@ import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.api.ApiRoutes;
+import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
+import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +32,8 @@ class OrgRoutesTest {
           new InMemoryKeyMetadataStore(),
           new OrgService(orgs, new RequestAuditor(audit), clock, new SecureRandom()),
           new RequestAuditor(audit),
-          new Settings(Map.of("WEBHOOK_BASE_URL", "https://hooks.example/")));
+          new Settings(Map.of("WEBHOOK_BASE_URL", "https://hooks.example/")),
+          new MirrorReads(new InMemoryMirrorStore()));
 
   @Test
   void creatorBecomesOwnerAndSeesTheOrgInMe() throws Exception {
