@@ -1,11 +1,15 @@
 package com.agentbilly.local.bench;
 
+import static com.agentbilly.local.bench.Latencies.millis;
+import static com.agentbilly.local.bench.Latencies.percentile;
+
 import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.ApiRoutes;
+import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.config.Settings;
@@ -17,6 +21,7 @@ import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.Role;
 import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.local.Bootstrap;
@@ -31,7 +36,6 @@ import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,9 +43,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -88,8 +89,8 @@ public final class ReadsBenchmark {
     String table = settings.tableName();
     this.orgs = new DynamoDbOrgStore(recorded, table);
     this.mirror = new DynamoDbMirrorStore(recorded, table, secrets::cursorKey, clock);
-    RequestAuditor audit =
-        new RequestAuditor(new DynamoDbAuditLog(recorded, table, secrets.auditKey(), clock));
+    DynamoDbAuditLog auditLog = new DynamoDbAuditLog(recorded, table, secrets.auditKey(), clock);
+    RequestAuditor audit = new RequestAuditor(auditLog);
     this.handler =
         new ApiHandler(
             ApiRoutes.router(
@@ -98,7 +99,8 @@ public final class ReadsBenchmark {
                 new OrgService(orgs, audit, clock, new SecureRandom()),
                 audit,
                 settings,
-                new MirrorReads(mirror)));
+                new MirrorReads(mirror),
+                new AuditTrail(auditLog, new PageCursors(secrets::cursorKey))));
   }
 
   /** Runs the benchmark; see the class comment for the arguments. */
@@ -370,32 +372,5 @@ public final class ReadsBenchmark {
         new MirrorDocument(
             type, object.get("id").asText(), object.toString(), Instant.now(), false));
     return 1;
-  }
-
-  private static long percentile(long[] sorted, int percentile) {
-    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  private static double millis(long nanos) {
-    return nanos / 1_000_000.0;
-  }
-
-  /** Collects the requests of every DynamoDB call made on the recorded client. */
-  private static final class CallRecorder implements ExecutionInterceptor {
-
-    private final List<SdkRequest> calls = new ArrayList<>();
-
-    @Override
-    public synchronized void beforeExecution(
-        Context.BeforeExecution context, ExecutionAttributes attributes) {
-      calls.add(context.request());
-    }
-
-    synchronized List<SdkRequest> drain() {
-      List<SdkRequest> drained = List.copyOf(calls);
-      calls.clear();
-      return drained;
-    }
   }
 }

@@ -1,5 +1,8 @@
 package com.agentbilly.local.bench;
 
+import static com.agentbilly.local.bench.Latencies.millis;
+import static com.agentbilly.local.bench.Latencies.percentile;
+
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.dynamodb.DynamoDbEventLedger;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
@@ -22,7 +25,6 @@ import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -33,9 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -281,32 +280,5 @@ public final class WebhookBenchmark {
         + "@bench.test\",\"name\":\"Bench Customer\",\"currency\":\"usd\",\"delinquent\":false,"
         + "\"metadata\":{},\"livemode\":false}},\"livemode\":false,\"pending_webhooks\":1,"
         + "\"type\":\"customer.created\"}";
-  }
-
-  private static long percentile(long[] sorted, int percent) {
-    int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  private static double millis(long nanos) {
-    return nanos / 1_000_000.0;
-  }
-
-  /** Remembers every DynamoDB request the handler's client sends. */
-  private static final class CallRecorder implements ExecutionInterceptor {
-
-    private final List<SdkRequest> calls = new ArrayList<>();
-
-    @Override
-    public synchronized void beforeExecution(
-        Context.BeforeExecution context, ExecutionAttributes attributes) {
-      calls.add(context.request());
-    }
-
-    synchronized List<SdkRequest> drain() {
-      List<SdkRequest> drained = List.copyOf(calls);
-      calls.clear();
-      return drained;
-    }
   }
 }
