@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A request body that must be a JSON object with known fields. Not JSON, not an object, or a field
@@ -14,6 +15,9 @@ import java.util.Set;
  * validation_failed}. Absent fields read as null, so commands decide what is required.
  */
 public final class JsonObjectBody {
+
+  private static final Pattern SECRET_SHAPED =
+      Pattern.compile("(sk|rk|pk)_(live|test)_|whsec_|eyJ[A-Za-z0-9_-]{10,}");
 
   private final JsonNode object;
 
@@ -88,7 +92,14 @@ public final class JsonObjectBody {
     return object.has(field);
   }
 
+  /**
+   * How an unknown field is named back: shortened, and never repeated when it looks like a Stripe
+   * key or webhook secret (someone may paste a key where a field name belongs).
+   */
   private static String abbreviate(String name) {
+    if (SECRET_SHAPED.matcher(name).find()) {
+      return "(a field named like a secret)";
+    }
     return name.length() <= 64 ? name : name.substring(0, 64) + "…";
   }
 }

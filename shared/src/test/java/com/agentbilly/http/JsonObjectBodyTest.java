@@ -56,4 +56,20 @@ class JsonObjectBodyTest {
     assertThat(body.string("b")).isNull();
     assertThat(body.integer("b")).isNull();
   }
+
+  @Test
+  void anUnknownFieldNamedLikeAKeyIsNeverRepeated() {
+    String key = "sk_live_51AbCdEfGhIjKlMnOpQrStUvWx";
+    assertThatThrownBy(() -> JsonObjectBody.parse("{\"" + key + "\":1}", Set.of("a")))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> {
+              assertThat(p.extra())
+                  .isEqualTo(
+                      Map.of(
+                          "fields",
+                          Map.of("(a field named like a secret)", "is not a known field")));
+              assertThat(p.getMessage()).doesNotContain(key);
+            });
+  }
 }

@@ -1,5 +1,6 @@
 package com.agentbilly.onboarding;
 
+import com.agentbilly.config.Settings;
 import com.agentbilly.domain.ApiProblem;
 import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.domain.keys.KeyRequirements;
@@ -9,6 +10,8 @@ import com.agentbilly.http.ApiResponse;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.JsonObjectBody;
 import com.agentbilly.http.KeyMetadataView;
+import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.port.OrgStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +35,7 @@ public final class OnboardingRoutes {
 
   /** Every route of the onboarding function; template.yaml's events for it list the same. */
   public static ApiRouter router(
-      com.agentbilly.port.OrgStore orgs,
-      OnboardingRoutes routes,
-      com.agentbilly.config.Settings settings,
-      com.agentbilly.http.RequestAuditor audit) {
+      OrgStore orgs, OnboardingRoutes routes, Settings settings, RequestAuditor audit) {
     return ApiRouter.builder(orgs)
         .allowedOrigins(settings.allowedOrigins())
         .onAccessDenied(audit.accessDenied())

@@ -1,5 +1,6 @@
 package com.agentbilly.domain.keys;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -59,7 +60,7 @@ public record Probe(StripePermission permission, String method, String path, Str
         throw new IllegalStateException("no probe for " + permission);
       }
     }
-    return java.util.Collections.unmodifiableMap(table);
+    return Collections.unmodifiableMap(table);
   }
 
   private static void read(Map<StripePermission, Probe> table, StripePermission p, String path) {
