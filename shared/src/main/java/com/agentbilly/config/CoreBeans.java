@@ -58,6 +58,12 @@ public class CoreBeans {
     return new StackSecrets(secrets, settings);
   }
 
+  /** Held by the context so the CRaC registration lives as long as the container. */
+  @Singleton
+  SnapStartRestore snapStartRestore(StackSecrets secrets) {
+    return SnapStartRestore.reloading(secrets);
+  }
+
   @Singleton
   OrgStore orgStore(DynamoDbClient dynamo, Settings settings) {
     return new DynamoDbOrgStore(dynamo, settings.tableName());
