@@ -62,6 +62,20 @@ public final class Settings {
     return optional("SYNC_FUNCTION_NAME");
   }
 
+  /**
+   * The sync's client-side limit of Stripe requests per second and key, below Stripe's own (25 in
+   * test mode, 100 in live mode): {@code SYNC_RATE_LIMIT_TEST}, default 20, and {@code
+   * SYNC_RATE_LIMIT_LIVE}, default 80.
+   */
+  public double syncRequestsPerSecond(boolean livemode) {
+    String name = livemode ? "SYNC_RATE_LIMIT_LIVE" : "SYNC_RATE_LIMIT_TEST";
+    double value = optional(name).map(Double::parseDouble).orElse(livemode ? 80d : 20d);
+    if (!(value > 0)) {
+      throw new IllegalStateException("Environment variable " + name + " must be positive.");
+    }
+    return value;
+  }
+
   /** Origins allowed by CORS. */
   public List<String> allowedOrigins() {
     return optional("ALLOWED_ORIGINS")

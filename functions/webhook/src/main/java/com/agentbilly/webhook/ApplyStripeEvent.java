@@ -6,17 +6,12 @@ import com.agentbilly.domain.Org;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.domain.mirror.MirrorDocument;
-import com.agentbilly.domain.mirror.WriteOutcome;
-import com.agentbilly.http.Json;
+import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.EventLedger;
 import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import com.agentbilly.port.StripeObjectFetcher;
-import com.agentbilly.port.StripeObjectFetcher.Found;
-import com.agentbilly.port.StripeObjectFetcher.Gone;
-import com.agentbilly.port.StripeObjectFetcher.Unresolvable;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import java.time.Clock;
@@ -74,9 +69,8 @@ public final class ApplyStripeEvent {
 
   private final OrgStore orgs;
   private final KeyVault vault;
-  private final MirrorStore mirror;
   private final EventLedger ledger;
-  private final StripeObjectFetcher stripe;
+  private final GuardedMirrorWrite writer;
   private final Clock clock;
 
   /**
@@ -93,9 +87,8 @@ public final class ApplyStripeEvent {
       Clock clock) {
     this.orgs = Objects.requireNonNull(orgs, "orgs");
     this.vault = Objects.requireNonNull(vault, "vault");
-    this.mirror = Objects.requireNonNull(mirror, "mirror");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
-    this.stripe = Objects.requireNonNull(stripe, "stripe");
+    this.writer = new GuardedMirrorWrite(mirror, stripe);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -124,7 +117,7 @@ public final class ApplyStripeEvent {
       return receipt(orgId, event, Outcome.DUPLICATE);
     }
     Optional<MirrorDocument> document = MirrorRouting.documentOf(event);
-    Outcome outcome = document.map(d -> apply(orgId, event, d)).orElse(Outcome.NOT_MIRRORED);
+    Outcome outcome = document.map(d -> apply(orgId, d)).orElse(Outcome.NOT_MIRRORED);
     boolean first =
         ledger.record(orgId, event.id(), event.type(), document.isPresent(), event.created());
     return receipt(orgId, event, first ? outcome : Outcome.DUPLICATE);
@@ -146,63 +139,14 @@ public final class ApplyStripeEvent {
     }
   }
 
-  private Outcome apply(OrgId org, StripeEvent event, MirrorDocument document) {
-    WriteOutcome written = mirror.write(org, document);
-    return switch (written) {
+  private Outcome apply(OrgId org, MirrorDocument document) {
+    return switch (writer.write(org, document)) {
       case APPLIED -> Outcome.APPLIED;
       case STALE -> Outcome.STALE;
       case SAME -> Outcome.SAME;
-      case CONFLICT -> resolveTie(org, event, document);
+      case REFETCHED -> Outcome.REFETCHED;
+      case CONFLICT_KEPT -> Outcome.CONFLICT_KEPT;
     };
-  }
-
-  /** Two different states with the same snapshot second: ask Stripe which one is current. */
-  private Outcome resolveTie(OrgId org, StripeEvent event, MirrorDocument document) {
-    StripeObjectFetcher.Fetched fetched = stripe.fetch(org, document.type(), document.id());
-    MirrorDocument current =
-        switch (fetched) {
-          case Found found ->
-              new MirrorDocument(
-                  document.type(), document.id(), found.json(), found.startedAt(), false);
-          case Gone gone ->
-              new MirrorDocument(
-                  document.type(), document.id(), deletedStub(document), gone.startedAt(), true);
-          case Unresolvable unresolvable -> {
-            LOG.atWarn()
-                .addKeyValue("org", org.value())
-                .addKeyValue("event_id", event.id())
-                .addKeyValue("event_type", event.type())
-                .addKeyValue("object_id", document.id())
-                .addKeyValue("reason", unresolvable.reason())
-                .log("same-second conflict not resolved: the mirror keeps its state");
-            yield null;
-          }
-        };
-    if (current == null) {
-      return Outcome.CONFLICT_KEPT;
-    }
-    WriteOutcome written = mirror.write(org, current);
-    if (written == WriteOutcome.CONFLICT) {
-      LOG.atWarn()
-          .addKeyValue("org", org.value())
-          .addKeyValue("event_id", event.id())
-          .addKeyValue("object_id", document.id())
-          .log("re-fetched state met another write of the same instant: the mirror keeps it");
-      return Outcome.CONFLICT_KEPT;
-    }
-    return Outcome.REFETCHED;
-  }
-
-  /**
-   * Stripe's deleted form of the object ({@code id}, {@code object}, {@code deleted: true}): as it
-   * carries no {@code created}, the store marks the object deleted and keeps its last known JSON.
-   */
-  private static String deletedStub(MirrorDocument document) {
-    ObjectNode stub = Json.MAPPER.createObjectNode();
-    stub.put("id", document.id());
-    stub.put("object", document.type().objectName());
-    stub.put("deleted", true);
-    return Json.write(stub);
   }
 
   private static Receipt receipt(OrgId org, StripeEvent event, Outcome outcome) {

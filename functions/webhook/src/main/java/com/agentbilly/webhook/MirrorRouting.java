@@ -1,15 +1,14 @@
 package com.agentbilly.webhook;
 
 import com.agentbilly.domain.ApiProblem;
+import com.agentbilly.domain.mirror.EventRouting;
 import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.http.Json;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Which events change the mirror, and how.
+ * Which events change the mirror, and how: {@link EventRouting}, applied to a received event.
  *
  * <p>An event's family is its type without the last part ({@code customer.subscription} of {@code
  * customer.subscription.updated}). Mirrored families: {@code customer}, {@code
@@ -27,20 +26,6 @@ import java.util.Set;
  */
 final class MirrorRouting {
 
-  private static final Map<String, ObjectType> FAMILIES =
-      Map.of(
-          "customer", ObjectType.CUSTOMER,
-          "customer.subscription", ObjectType.SUBSCRIPTION,
-          "invoice", ObjectType.INVOICE,
-          "charge", ObjectType.CHARGE,
-          "charge.refund", ObjectType.REFUND,
-          "refund", ObjectType.REFUND,
-          "product", ObjectType.PRODUCT,
-          "price", ObjectType.PRICE,
-          "plan", ObjectType.PRICE);
-
-  private static final Set<String> NOT_MIRRORED = Set.of("invoice.upcoming");
-
   private MirrorRouting() {}
 
   /**
@@ -49,7 +34,7 @@ final class MirrorRouting {
    * @throws ApiProblem {@code invalid_request} for a mirrored event whose object has no {@code id}
    */
   static Optional<MirrorDocument> documentOf(StripeEvent event) {
-    Optional<ObjectType> type = typeOf(event);
+    Optional<ObjectType> type = EventRouting.mirroredType(event.type(), event.objectName());
     if (type.isEmpty()) {
       return Optional.empty();
     }
@@ -57,21 +42,8 @@ final class MirrorRouting {
     if (id == null) {
       throw ApiProblem.invalidRequest("The body is not a Stripe event: data.object has no id.");
     }
-    boolean deleted = event.type().endsWith(".deleted") && type.get() != ObjectType.SUBSCRIPTION;
+    boolean deleted = EventRouting.isDeletion(event.type(), type.get());
     return Optional.of(
         new MirrorDocument(type.get(), id, Json.write(event.object()), event.created(), deleted));
-  }
-
-  private static Optional<ObjectType> typeOf(StripeEvent event) {
-    int lastDot = event.type().lastIndexOf('.');
-    if (lastDot <= 0 || NOT_MIRRORED.contains(event.type())) {
-      return Optional.empty();
-    }
-    ObjectType family = FAMILIES.get(event.type().substring(0, lastDot));
-    if (family == null) {
-      return Optional.empty();
-    }
-    String objectName = event.objectName();
-    return objectName == null ? Optional.of(family) : ObjectType.fromObjectName(objectName);
   }
 }

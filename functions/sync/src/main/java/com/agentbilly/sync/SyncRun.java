@@ -1,0 +1,76 @@
+package com.agentbilly.sync;
+
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.port.KeyMetadataStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run of the sync function: every org with a connected sync key in turn (the schedule), or one
+ * org (an asynchronous request). Each org gets an equal share of the time still left for the orgs
+ * not yet done, so a slow org cannot starve the rest, and one org's failure — even an unexpected
+ * one — is logged and never stops the others.
+ */
+public final class SyncRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
+
+  /** How many orgs ended each way. */
+  public record Summary(int orgs, int completed, int paused, int failed) {
+
+    Summary plus(OrgSync.Outcome outcome) {
+      return new Summary(
+          orgs + 1,
+          completed + (outcome == OrgSync.Outcome.COMPLETED ? 1 : 0),
+          paused + (outcome == OrgSync.Outcome.PAUSED ? 1 : 0),
+          failed + (outcome == OrgSync.Outcome.FAILED ? 1 : 0));
+    }
+  }
+
+  private final OrgSync sync;
+  private final KeyMetadataStore keys;
+  private final Clock clock;
+
+  public SyncRun(OrgSync sync, KeyMetadataStore keys, Clock clock) {
+    this.sync = Objects.requireNonNull(sync, "sync");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Every org with a sync key, each with a bounded share of {@code remaining}. */
+  public Summary allOrgs(Supplier<Duration> remaining) {
+    List<OrgId> orgs = keys.orgsWithSyncKey();
+    Summary summary = new Summary(0, 0, 0, 0);
+    for (int i = 0; i < orgs.size(); i++) {
+      Duration share = remaining.get().dividedBy(orgs.size() - i);
+      Instant shareEnds = clock.instant().plus(share);
+      Supplier<Duration> orgRemaining =
+          () -> min(Duration.between(clock.instant(), shareEnds), remaining.get());
+      summary = summary.plus(oneOrg(orgs.get(i), orgRemaining));
+    }
+    return summary;
+  }
+
+  /** One org, with all of {@code remaining}; an unexpected failure counts as failed. */
+  public OrgSync.Outcome oneOrg(OrgId org, Supplier<Duration> remaining) {
+    try {
+      return sync.run(org, remaining);
+    } catch (RuntimeException e) {
+      LOG.atError()
+          .addKeyValue("org", org.value())
+          .addKeyValue("error", e.getClass().getSimpleName() + ": " + e.getMessage())
+          .log("sync of an org failed unexpectedly; the run goes on with the next org");
+      return OrgSync.Outcome.FAILED;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

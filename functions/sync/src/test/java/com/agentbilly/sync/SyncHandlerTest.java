@@ -1,0 +1,135 @@
+package com.agentbilly.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.domain.keys.KeyMetadata;
+import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.KeyVault;
+import com.agentbilly.port.StripeObjectFetcher;
+import com.agentbilly.testing.InMemoryEventLedger;
+import com.agentbilly.testing.InMemoryMirrorStore;
+import com.amazonaws.services.lambda.runtime.Context;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SyncHandlerTest {
+
+  static final OrgId FIRST = new OrgId("org_eeeeeeeeeeeeeeeeeeeeeeeeee");
+  static final OrgId SECOND = new OrgId("org_ffffffffffffffffffffffffff");
+  static final String SCHEDULED_EVENT =
+      """
+      {"version":"0","id":"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa","detail-type":"Scheduled Event",
+       "source":"aws.events","account":"123456789012","time":"2026-11-29T12:00:00Z",
+       "region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/sync"],
+       "detail":{}}
+      """;
+
+  private final InMemoryMirrorStore mirror = new InMemoryMirrorStore();
+  private final InMemorySyncStateStore states = new InMemorySyncStateStore();
+
+  private SyncHandler handler() {
+    KeyVault vault =
+        new KeyVault() {
+          @Override
+          public void put(OrgId org, SecretPurpose purpose, String secret) {}
+
+          @Override
+          public Optional<String> get(OrgId org, SecretPurpose purpose) {
+            return Optional.of(OrgSyncTest.SYNC_KEY);
+          }
+
+          @Override
+          public void delete(OrgId org, SecretPurpose purpose) {}
+        };
+    KeyMetadataStore keys =
+        new KeyMetadataStore() {
+          @Override
+          public Optional<KeyMetadata> find(OrgId org, SecretPurpose purpose) {
+            return Optional.empty();
+          }
+
+          @Override
+          public List<KeyMetadata> list(OrgId org) {
+            return List.of();
+          }
+
+          @Override
+          public void put(KeyMetadata metadata) {}
+
+          @Override
+          public boolean delete(OrgId org, SecretPurpose purpose) {
+            return false;
+          }
+
+          @Override
+          public List<OrgId> orgsWithSyncKey() {
+            return List.of(FIRST, SECOND);
+          }
+        };
+    Clock clock = Clock.fixed(OrgSyncTest.NOW, ZoneOffset.UTC);
+    OrgSync sync =
+        new OrgSync(
+            states,
+            vault,
+            mirror,
+            (org, type, id) -> new StripeObjectFetcher.Unresolvable("-"),
+            new InMemoryEventLedger(),
+            key -> OrgSyncTest.seeded(new FakeStripeAccount()),
+            clock,
+            Duration.ofSeconds(10));
+    return new SyncHandler(new SyncRun(sync, keys, clock));
+  }
+
+  private static String invoke(SyncHandler handler, String event, int remainingMillis)
+      throws IOException {
+    Context context =
+        (Context)
+            Proxy.newProxyInstance(
+                Context.class.getClassLoader(),
+                new Class<?>[] {Context.class},
+                (proxy, method, args) ->
+                    method.getName().equals("getRemainingTimeInMillis") ? remainingMillis : null);
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, context);
+    return output.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theScheduledEventSyncsEveryOrgWithASyncKey() throws IOException {
+    String answer = invoke(handler(), SCHEDULED_EVENT, 600_000);
+
+    assertThat(answer).isEqualTo("{\"orgs\":2,\"completed\":2,\"paused\":0,\"failed\":0}");
+    assertThat(mirror.size(FIRST, ObjectType.CUSTOMER)).isEqualTo(230);
+    assertThat(mirror.size(SECOND, ObjectType.CUSTOMER)).isEqualTo(230);
+  }
+
+  @Test
+  void anOrgIdPayloadSyncsThatOrgOnly() throws IOException {
+    String answer = invoke(handler(), "{\"org_id\":\"" + SECOND.value() + "\"}", 600_000);
+
+    assertThat(answer).isEqualTo("{\"orgs\":1,\"completed\":1,\"paused\":0,\"failed\":0}");
+    assertThat(mirror.size(FIRST, ObjectType.CUSTOMER)).isZero();
+    assertThat(mirror.size(SECOND, ObjectType.CUSTOMER)).isEqualTo(230);
+  }
+
+  @Test
+  void withTooLittleTimeLeftTheOrgsArePausedBeforeAnyRequest() throws IOException {
+    String answer = invoke(handler(), SCHEDULED_EVENT, 12_000);
+
+    assertThat(answer).isEqualTo("{\"orgs\":2,\"completed\":0,\"paused\":2,\"failed\":0}");
+    assertThat(mirror.size(FIRST, ObjectType.PRODUCT)).isZero();
+  }
+}

@@ -1,0 +1,138 @@
+package com.agentbilly.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.domain.keys.KeyMetadata;
+import com.agentbilly.domain.sync.SyncStatus;
+import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.KeyVault;
+import com.agentbilly.port.StripeObjectFetcher;
+import com.agentbilly.testing.InMemoryEventLedger;
+import com.agentbilly.testing.InMemoryMirrorStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SyncRunTest {
+
+  static final OrgId BROKEN = new OrgId("org_bbbbbbbbbbbbbbbbbbbbbbbbbb");
+  static final OrgId HEALTHY = new OrgId("org_cccccccccccccccccccccccccc");
+  static final OrgId THIRD = new OrgId("org_dddddddddddddddddddddddddd");
+
+  private final InMemorySyncStateStore states = new InMemorySyncStateStore();
+  private final InMemoryMirrorStore mirror = new InMemoryMirrorStore();
+  private final List<Duration> sharesSeen = new ArrayList<>();
+
+  private SyncRun run(List<OrgId> orgs, Map<String, StripeReader> readerPerKey) {
+    KeyVault vault =
+        new KeyVault() {
+          @Override
+          public void put(OrgId org, SecretPurpose purpose, String secret) {}
+
+          @Override
+          public Optional<String> get(OrgId org, SecretPurpose purpose) {
+            return Optional.of("rk_test_" + org.value());
+          }
+
+          @Override
+          public void delete(OrgId org, SecretPurpose purpose) {}
+        };
+    KeyMetadataStore keys =
+        new KeyMetadataStore() {
+          @Override
+          public Optional<KeyMetadata> find(OrgId org, SecretPurpose purpose) {
+            return Optional.empty();
+          }
+
+          @Override
+          public List<KeyMetadata> list(OrgId org) {
+            return List.of();
+          }
+
+          @Override
+          public void put(KeyMetadata metadata) {}
+
+          @Override
+          public boolean delete(OrgId org, SecretPurpose purpose) {
+            return false;
+          }
+
+          @Override
+          public List<OrgId> orgsWithSyncKey() {
+            return orgs;
+          }
+        };
+    Clock clock = Clock.fixed(OrgSyncTest.NOW, ZoneOffset.UTC);
+    OrgSync sync =
+        new OrgSync(
+            states,
+            vault,
+            mirror,
+            (org, type, id) -> new StripeObjectFetcher.Unresolvable("-"),
+            new InMemoryEventLedger(),
+            readerPerKey::get,
+            clock,
+            Duration.ofSeconds(1));
+    return new SyncRun(sync, keys, clock);
+  }
+
+  @Test
+  void oneOrgsUnexpectedFailureIsRecordedAsFailedAndTheNextOrgStillCompletes() {
+    StripeReader exploding =
+        (path, remaining) -> {
+          throw new IllegalStateException("boom");
+        };
+    StripeReader failing =
+        (path, remaining) -> {
+          throw new StripeReadFailure("stripe_unavailable", "Stripe answered HTTP 500.");
+        };
+    SyncRun run =
+        run(
+            List.of(BROKEN, THIRD, HEALTHY),
+            Map.of(
+                "rk_test_" + BROKEN.value(), exploding,
+                "rk_test_" + THIRD.value(), failing,
+                "rk_test_" + HEALTHY.value(), OrgSyncTest.seeded(new FakeStripeAccount())));
+
+    SyncRun.Summary summary = run.allOrgs(() -> Duration.ofMinutes(5));
+
+    assertThat(summary).isEqualTo(new SyncRun.Summary(3, 1, 0, 2));
+    assertThat(states.load(THIRD).status()).isEqualTo(SyncStatus.FAILED);
+    assertThat(states.load(THIRD).lastError().message()).isEqualTo("Stripe answered HTTP 500.");
+    assertThat(states.load(HEALTHY).status()).isEqualTo(SyncStatus.IDLE);
+    assertThat(mirror.size(HEALTHY, com.agentbilly.domain.mirror.ObjectType.CUSTOMER))
+        .isEqualTo(230);
+  }
+
+  @Test
+  void eachOrgGetsAnEqualShareOfTheTimeLeftForTheOrgsNotYetDone() {
+    StripeReader recording =
+        (path, remaining) -> {
+          sharesSeen.add(remaining.get());
+          return "{\"object\":\"list\",\"data\":[],\"has_more\":false}";
+        };
+    SyncRun run =
+        run(
+            List.of(BROKEN, HEALTHY, THIRD),
+            Map.of(
+                "rk_test_" + BROKEN.value(), recording,
+                "rk_test_" + HEALTHY.value(), recording,
+                "rk_test_" + THIRD.value(), recording));
+
+    SyncRun.Summary summary = run.allOrgs(() -> Duration.ofSeconds(90));
+
+    assertThat(summary).isEqualTo(new SyncRun.Summary(3, 3, 0, 0));
+    // No org used any time here (the clock stands still): what each left goes to the next ones.
+    assertThat(sharesSeen).hasSize(24);
+    assertThat(sharesSeen.subList(0, 8)).allMatch(d -> d.equals(Duration.ofSeconds(30)));
+    assertThat(sharesSeen.subList(8, 16)).allMatch(d -> d.equals(Duration.ofSeconds(45)));
+    assertThat(sharesSeen.subList(16, 24)).allMatch(d -> d.equals(Duration.ofSeconds(90)));
+  }
+}
