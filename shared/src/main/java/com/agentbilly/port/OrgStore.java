@@ -17,6 +17,12 @@ public interface OrgStore {
   /** The caller's membership of one org, if any. */
   Optional<Membership> findMembership(OrgId org, String userId);
 
+  /**
+   * Every member of an org, in no particular order (one query of the org's partition); empty for an
+   * org that does not exist.
+   */
+  List<Membership> members(OrgId org);
+
   /** Every org a user belongs to (one query on the memberships-by-user index). */
   List<Membership> membershipsOf(String userId);
 

@@ -35,6 +35,11 @@ public final class InMemoryOrgStore implements OrgStore {
   }
 
   @Override
+  public List<Membership> members(OrgId org) {
+    return memberships.values().stream().filter(m -> m.orgId().equals(org)).toList();
+  }
+
+  @Override
   public List<Membership> membershipsOf(String userId) {
     List<Membership> found = new ArrayList<>();
     memberships.values().stream().filter(m -> m.userId().equals(userId)).forEach(found::add);

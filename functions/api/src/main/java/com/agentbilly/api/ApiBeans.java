@@ -1,11 +1,21 @@
 package com.agentbilly.api;
 
+import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
+import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
+import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.config.Settings;
+import com.agentbilly.config.StackSecrets;
+import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import io.micronaut.context.annotation.Factory;
@@ -13,6 +23,9 @@ import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.EnumSet;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The api function's wiring. */
 @Factory
@@ -24,9 +37,35 @@ public class ApiBeans {
     return new OrgService(orgs, audit, clock, random);
   }
 
+  /** The api function reads only the viewer and manager keys (its IAM role says the same). */
   @Singleton
-  MirrorReads mirrorReads(MirrorStore mirror) {
-    return new MirrorReads(mirror);
+  KeyVault keyVault(KmsClient kms, SecretsManagerClient secrets, Settings settings, Clock clock) {
+    return new KmsSecretsManagerKeyVault(
+        kms,
+        secrets,
+        settings.kmsKeyId(),
+        settings.secretPrefix(),
+        EnumSet.of(SecretPurpose.VIEWER, SecretPurpose.MANAGER),
+        false,
+        clock,
+        KmsSecretsManagerKeyVault.DEFAULT_CACHE_TTL);
+  }
+
+  @Singleton
+  MirrorReads mirrorReads(MirrorStore mirror, KeyVault vault, Settings settings, Clock clock) {
+    StripeApiObjectFetcher viewerFetcher =
+        new StripeApiObjectFetcher(
+            vault,
+            SecretPurpose.VIEWER,
+            StripeClients.interactive(settings.stripeApiBase()),
+            clock);
+    return new MirrorReads(mirror, new LiveReads(vault, viewerFetcher, mirror));
+  }
+
+  /** The audit list's cursors are sealed with the stack's cursor key, read on first use. */
+  @Singleton
+  AuditTrail auditTrail(AuditLog log, StackSecrets secrets) {
+    return new AuditTrail(log, new PageCursors(secrets::cursorKey));
   }
 
   @Singleton
@@ -36,7 +75,8 @@ public class ApiBeans {
       OrgService orgService,
       RequestAuditor audit,
       Settings settings,
-      MirrorReads mirrorReads) {
-    return ApiRoutes.router(orgs, keys, orgService, audit, settings, mirrorReads);
+      MirrorReads mirrorReads,
+      AuditTrail auditTrail) {
+    return ApiRoutes.router(orgs, keys, orgService, audit, settings, mirrorReads, auditTrail);
   }
 }

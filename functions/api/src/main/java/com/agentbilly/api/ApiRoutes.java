@@ -1,5 +1,8 @@
 package com.agentbilly.api;
 
+import com.agentbilly.api.audit.AuditRoutes;
+import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.members.MemberRoutes;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.mirror.MirrorRoutes;
 import com.agentbilly.api.orgs.OrgRoutes;
@@ -21,7 +24,8 @@ public final class ApiRoutes {
       OrgService orgService,
       RequestAuditor audit,
       Settings settings,
-      MirrorReads mirrorReads) {
+      MirrorReads mirrorReads,
+      AuditTrail auditTrail) {
     OrgRoutes orgRoutes = new OrgRoutes(orgService, keys, settings.webhookBaseUrl().orElse(null));
     ApiRouter.Builder router =
         ApiRouter.builder(orgs)
@@ -29,7 +33,9 @@ public final class ApiRoutes {
             .onAccessDenied(audit.accessDenied())
             .route("GET", "/me", orgRoutes::me)
             .route("POST", "/orgs", orgRoutes::create)
-            .route("GET", "/orgs/{org}", orgRoutes::describe);
+            .route("GET", "/orgs/{org}", orgRoutes::describe)
+            .route("GET", "/orgs/{org}/members", new MemberRoutes(orgs)::list);
+    new AuditRoutes(auditTrail).addTo(router);
     return new MirrorRoutes(mirrorReads).addTo(router).build();
   }
 }

@@ -2,9 +2,11 @@ package com.agentbilly.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.agentbilly.api.mirror.MirrorReads;
+import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.config.Settings;
+import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.EventFixtures;
@@ -33,7 +35,8 @@ class ApiHandlerTest {
                   orgs, new RequestAuditor(audit), Clock.systemUTC(), new SecureRandom()),
               new RequestAuditor(audit),
               new Settings(Map.of()),
-              new MirrorReads(new InMemoryMirrorStore())));
+              MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
+              new AuditTrail(audit, new PageCursors(() -> new byte[32]))));
 
   @Test
   void meAnswersWithTheAuthorizersIdentity() throws Exception {

@@ -262,7 +262,7 @@ class MirrorReadsIT {
     assertInvalidRequest(a + "/charges?status=paid");
     assertInvalidRequest(a + "/products?active=maybe");
     assertInvalidRequest(a + "/customers?status=active");
-    assertInvalidRequest(a + "/customers/" + orgA.customerIds.get(0) + "?fresh=true");
+    assertInvalidRequest(a + "/customers/" + orgA.customerIds.get(0) + "?fresh=yes");
     assertInvalidRequest(a + "/refunds/" + orgA.firstId("refunds") + "?fresh=false");
   }
 

@@ -81,6 +81,28 @@ public final class DynamoDbOrgStore implements OrgStore {
   }
 
   @Override
+  public List<Membership> members(OrgId org) {
+    List<Membership> members = new ArrayList<>();
+    Map<String, AttributeValue> startKey = null;
+    do {
+      QueryRequest.Builder query =
+          QueryRequest.builder()
+              .tableName(table)
+              .keyConditionExpression("pk = :org AND begins_with(sk, :member)")
+              .expressionAttributeValues(
+                  Map.of(":org", s(TableKeys.orgPk(org)), ":member", s(TableKeys.MEMBER_SK_PREFIX)))
+              .consistentRead(true);
+      if (startKey != null) {
+        query.exclusiveStartKey(startKey);
+      }
+      QueryResponse page = dynamo.query(query.build());
+      page.items().forEach(item -> members.add(toMembership(item)));
+      startKey = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+    } while (startKey != null);
+    return members;
+  }
+
+  @Override
   public List<Membership> membershipsOf(String userId) {
     List<Membership> memberships = new ArrayList<>();
     Map<String, AttributeValue> startKey = null;

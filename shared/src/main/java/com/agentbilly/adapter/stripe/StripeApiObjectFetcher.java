@@ -31,20 +31,32 @@ import java.util.Optional;
 public final class StripeApiObjectFetcher implements StripeObjectFetcher {
 
   private final KeyVault vault;
+  private final SecretPurpose purpose;
   private final StripeClients clients;
   private final Clock clock;
 
+  /** Fetches with the org's {@code sync} key (re-fetching on a tie). */
   public StripeApiObjectFetcher(KeyVault vault, StripeClients clients, Clock clock) {
+    this(vault, SecretPurpose.SYNC, clients, clock);
+  }
+
+  /**
+   * Fetches with the org's key of {@code purpose}: {@code viewer} for a member's live read, so the
+   * key follows the caller's role (DESIGN §3).
+   */
+  public StripeApiObjectFetcher(
+      KeyVault vault, SecretPurpose purpose, StripeClients clients, Clock clock) {
     this.vault = Objects.requireNonNull(vault, "vault");
+    this.purpose = Objects.requireNonNull(purpose, "purpose");
     this.clients = Objects.requireNonNull(clients, "clients");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
   public Fetched fetch(OrgId org, ObjectType type, String id) {
-    Optional<String> key = vault.get(org, SecretPurpose.SYNC);
+    Optional<String> key = vault.get(org, purpose);
     if (key.isEmpty()) {
-      return new Unresolvable("no sync key connected");
+      return new Unresolvable("no " + purpose.wireName() + " key connected");
     }
     Instant startedAt = clock.instant();
     String path = type.stripePath() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
@@ -53,7 +65,8 @@ public final class StripeApiObjectFetcher implements StripeObjectFetcher {
       body = clients.forKey(key.get()).rawRequest(RequestMethod.GET, path, null).body();
     } catch (AuthenticationException e) {
       // PermissionException (403) is an AuthenticationException too.
-      return new Unresolvable("Stripe refused the sync key (HTTP " + e.getStatusCode() + ")");
+      return new Unresolvable(
+          "Stripe refused the " + purpose.wireName() + " key (HTTP " + e.getStatusCode() + ")");
     } catch (StripeException e) {
       if (Integer.valueOf(404).equals(e.getStatusCode())
           || "resource_missing".equals(e.getCode())) {

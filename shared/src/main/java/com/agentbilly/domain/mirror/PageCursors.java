@@ -65,6 +65,19 @@ public final class PageCursors {
   }
 
   /**
+   * The binding of a list that is not a mirrored type and has no filters, such as an org's audit
+   * log ({@code list} = {@code "audit"}). It never equals a {@link #binding(OrgId, ListQuery)}, so
+   * a cursor of one list is never accepted by the other.
+   */
+  public static String binding(OrgId org, String list) {
+    StringBuilder out = new StringBuilder();
+    appendField(out, "v1");
+    appendField(out, org.value());
+    appendField(out, "list:" + list);
+    return out.toString();
+  }
+
+  /**
    * The filters as the store compares them: sorted by name, {@code email} lower-cased, others as
    * given.
    */

@@ -61,14 +61,16 @@ public final class MirrorReads {
   /** Stripe's status values per type, as its list endpoints accept them. */
   private static final Map<ObjectType, List<String>> STATUSES = statuses();
 
-  private static final int MAX_ID_LENGTH = 255;
+  static final int MAX_ID_LENGTH = 255;
   private static final int MAX_EMAIL_LENGTH = 512;
   private static final List<String> BOOLEANS = List.of("true", "false");
 
   private final MirrorStore store;
+  private final LiveReads live;
 
-  public MirrorReads(MirrorStore store) {
+  public MirrorReads(MirrorStore store, LiveReads live) {
     this.store = Objects.requireNonNull(store, "store");
+    this.live = Objects.requireNonNull(live, "live");
   }
 
   private static Map<ObjectType, List<String>> statuses() {
@@ -130,16 +132,13 @@ public final class MirrorReads {
   }
 
   /**
-   * Checks the parameters of a single-object read. Only mirror reads exist so far: {@code
-   * fresh=true} (a live read from Stripe) is refused until it is built.
+   * Whether a single-object read asks for a live read from Stripe ({@code fresh=true}).
    *
-   * @throws ApiProblem {@code invalid_request} for {@code fresh} other than {@code false}
+   * @throws ApiProblem {@code invalid_request} for {@code fresh} other than {@code true}/{@code
+   *     false}
    */
-  public static void checkGetParameters(Map<String, String> parameters) {
-    if ("true".equals(oneOf("fresh", parameters.get("fresh"), BOOLEANS))) {
-      throw ApiProblem.invalidRequest(
-          "Live reads (fresh=true) are not available yet; leave out 'fresh' to read the mirror.");
-    }
+  public static boolean wantsFresh(Map<String, String> parameters) {
+    return "true".equals(oneOf("fresh", parameters.get("fresh"), BOOLEANS));
   }
 
   /** One page of a list, each product with its prices. */
@@ -159,6 +158,15 @@ public final class MirrorReads {
    */
   public ObjectNode get(OrgId org, ObjectType type, String id) {
     return withRelated(org, find(org, type, id));
+  }
+
+  /**
+   * The object read live from Stripe with the viewer key, written to the mirror, then served from
+   * it (see {@link LiveReads}).
+   */
+  public ObjectNode getFresh(OrgId org, ObjectType type, String id) {
+    live.refresh(org, type, id);
+    return get(org, type, id);
   }
 
   /**

@@ -39,13 +39,19 @@ public final class MirrorRoutes {
 
   ApiResponse get(ObjectType type, ApiRequest request) {
     request.allowOnlyQueryParameters(MirrorReads.getParameters(type));
-    MirrorReads.checkGetParameters(request.query());
-    return ApiResponse.ok(reads.get(request.requireOrg(), type, request.pathParameter("id")));
+    String id = request.pathParameter("id");
+    return ApiResponse.ok(
+        MirrorReads.wantsFresh(request.query())
+            ? reads.getFresh(request.requireOrg(), type, id)
+            : reads.get(request.requireOrg(), type, id));
   }
 
   ApiResponse customer(ApiRequest request) {
     request.allowOnlyQueryParameters(MirrorReads.getParameters(ObjectType.CUSTOMER));
-    MirrorReads.checkGetParameters(request.query());
-    return ApiResponse.ok(reads.customerView(request.requireOrg(), request.pathParameter("id")));
+    String id = request.pathParameter("id");
+    if (MirrorReads.wantsFresh(request.query())) {
+      reads.getFresh(request.requireOrg(), ObjectType.CUSTOMER, id);
+    }
+    return ApiResponse.ok(reads.customerView(request.requireOrg(), id));
   }
 }

@@ -4,6 +4,7 @@ import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.api.ApiRoutes;
+import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.Membership;
@@ -14,6 +15,7 @@ import com.agentbilly.domain.Role;
 import com.agentbilly.domain.Route;
 import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
@@ -59,7 +61,8 @@ class MirrorRoutesTest {
           new OrgService(orgs, new RequestAuditor(audit), Clock.systemUTC(), new SecureRandom()),
           new RequestAuditor(audit),
           new Settings(Map.of()),
-          new MirrorReads(mirror));
+          MirrorReadsFixture.withoutKeys(mirror),
+          new AuditTrail(audit, new PageCursors(() -> new byte[32])));
 
   MirrorRoutesTest() {
     addOrg(ORG, MEMBER, Role.VIEWER);
@@ -69,7 +72,7 @@ class MirrorRoutesTest {
   // ------------------------------------------------------------------ lists
 
   @Test
-  void servesExactlyTheTwelveMirrorReadRoutesBesidesTheOrgOnes() {
+  void servesExactlyTheTwelveMirrorReadRoutesBesidesTheOrgMemberAndAuditOnes() {
     List<Route> expected = new ArrayList<>();
     for (String list :
         List.of("customers", "subscriptions", "invoices", "charges", "refunds", "products")) {
@@ -77,7 +80,13 @@ class MirrorRoutesTest {
       expected.add(Route.of("GET", "/orgs/{org}/" + list + "/{id}"));
     }
     expected.addAll(
-        List.of(Route.of("GET", "/me"), Route.of("POST", "/orgs"), Route.of("GET", "/orgs/{org}")));
+        List.of(
+            Route.of("GET", "/me"),
+            Route.of("POST", "/orgs"),
+            Route.of("GET", "/orgs/{org}"),
+            Route.of("GET", "/orgs/{org}/members"),
+            Route.of("GET", "/orgs/{org}/audit"),
+            Route.of("GET", "/orgs/{org}/audit/verify")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 
@@ -424,15 +433,23 @@ class MirrorRoutesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"customers", "subscriptions", "invoices", "charges", "products"})
-  void freshTrueIsRefusedUntilLiveReadsExist(String list) throws Exception {
+  void freshTrueWithoutAViewerKeyIsKeyNotConnected(String list) throws Exception {
     ObjectType type = ObjectType.fromListName(list).orElseThrow();
     writeWith(type, "x_1", 1, Map.of());
 
-    assertProblem(
-        get(list, "x_1", Map.of("fresh", "true")),
-        400,
-        "invalid_request",
-        "Live reads (fresh=true) are not available yet; leave out 'fresh' to read the mirror.");
+    APIGatewayProxyResponseEvent response = get(list, "x_1", Map.of("fresh", "true"));
+
+    assertThat(response.getStatusCode()).isEqualTo(409);
+    assertThat(Json.read(response.getBody()).get("error"))
+        .isEqualTo(
+            Json.MAPPER
+                .createObjectNode()
+                .put("code", "key_not_connected")
+                .put(
+                    "message",
+                    "A live read needs the org's viewer key; an owner can connect one with PUT"
+                        + " /orgs/{org}/keys/viewer.")
+                .put("purpose", "viewer"));
   }
 
   @Test

@@ -4,8 +4,10 @@ import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.api.ApiRoutes;
-import com.agentbilly.api.mirror.MirrorReads;
+import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.config.Settings;
+import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
@@ -33,7 +35,8 @@ class OrgRoutesTest {
           new OrgService(orgs, new RequestAuditor(audit), clock, new SecureRandom()),
           new RequestAuditor(audit),
           new Settings(Map.of("WEBHOOK_BASE_URL", "https://hooks.example/")),
-          new MirrorReads(new InMemoryMirrorStore()));
+          MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
+          new AuditTrail(audit, new PageCursors(() -> new byte[32])));
 
   @Test
   void creatorBecomesOwnerAndSeesTheOrgInMe() throws Exception {

@@ -10,6 +10,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.config.Settings;
@@ -26,7 +27,9 @@ import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.local.Bootstrap;
 import com.agentbilly.local.SamTemplate;
+import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.ApiEvents;
+import com.agentbilly.testing.InMemoryKeyVault;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -99,7 +102,14 @@ public final class ReadsBenchmark {
                 new OrgService(orgs, audit, clock, new SecureRandom()),
                 audit,
                 settings,
-                new MirrorReads(mirror),
+                new MirrorReads(
+                    mirror,
+                    new LiveReads(
+                        new InMemoryKeyVault(),
+                        (o, type, id) -> {
+                          throw new StripeObjectFetcher.Unavailable("live reads are not measured");
+                        },
+                        mirror)),
                 new AuditTrail(auditLog, new PageCursors(secrets::cursorKey))));
   }
 
