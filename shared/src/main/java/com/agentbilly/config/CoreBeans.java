@@ -5,12 +5,14 @@ import com.agentbilly.adapter.dynamodb.DynamoDbEventLedger;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbSyncStateStore;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.EventLedger;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.SyncStateStore;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
@@ -67,6 +69,11 @@ public class CoreBeans {
   @Singleton
   OrgStore orgStore(DynamoDbClient dynamo, Settings settings) {
     return new DynamoDbOrgStore(dynamo, settings.tableName());
+  }
+
+  @Singleton
+  SyncStateStore syncStateStore(DynamoDbClient dynamo, Settings settings) {
+    return new DynamoDbSyncStateStore(dynamo, settings.tableName());
   }
 
   @Singleton

@@ -18,6 +18,7 @@ import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.SyncStateStore;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
@@ -76,7 +77,9 @@ public class ApiBeans {
       RequestAuditor audit,
       Settings settings,
       MirrorReads mirrorReads,
-      AuditTrail auditTrail) {
-    return ApiRoutes.router(orgs, keys, orgService, audit, settings, mirrorReads, auditTrail);
+      AuditTrail auditTrail,
+      SyncStateStore syncStates) {
+    return ApiRoutes.router(
+        orgs, keys, orgService, audit, settings, mirrorReads, auditTrail, syncStates);
   }
 }

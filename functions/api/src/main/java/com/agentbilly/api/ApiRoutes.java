@@ -12,6 +12,7 @@ import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.SyncStateStore;
 
 /** Every route the api function serves. template.yaml's events for ApiFunction list the same. */
 public final class ApiRoutes {
@@ -25,8 +26,10 @@ public final class ApiRoutes {
       RequestAuditor audit,
       Settings settings,
       MirrorReads mirrorReads,
-      AuditTrail auditTrail) {
-    OrgRoutes orgRoutes = new OrgRoutes(orgService, keys, settings.webhookBaseUrl().orElse(null));
+      AuditTrail auditTrail,
+      SyncStateStore syncStates) {
+    OrgRoutes orgRoutes =
+        new OrgRoutes(orgService, keys, syncStates, settings.webhookBaseUrl().orElse(null));
     ApiRouter.Builder router =
         ApiRouter.builder(orgs)
             .allowedOrigins(settings.allowedOrigins())
@@ -34,7 +37,8 @@ public final class ApiRoutes {
             .route("GET", "/me", orgRoutes::me)
             .route("POST", "/orgs", orgRoutes::create)
             .route("GET", "/orgs/{org}", orgRoutes::describe)
-            .route("GET", "/orgs/{org}/members", new MemberRoutes(orgs)::list);
+            .route("GET", "/orgs/{org}/members", new MemberRoutes(orgs)::list)
+            .route("GET", "/orgs/{org}/sync", orgRoutes::syncStatus);
     new AuditRoutes(auditTrail).addTo(router);
     return new MirrorRoutes(mirrorReads).addTo(router).build();
   }

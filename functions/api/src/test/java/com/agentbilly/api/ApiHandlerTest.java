@@ -13,6 +13,7 @@ import com.agentbilly.testing.EventFixtures;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
@@ -36,7 +37,8 @@ class ApiHandlerTest {
               new RequestAuditor(audit),
               new Settings(Map.of()),
               MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
-              new AuditTrail(audit, new PageCursors(() -> new byte[32]))));
+              new AuditTrail(audit, new PageCursors(() -> new byte[32])),
+              new InMemorySyncStateStore()));
 
   @Test
   void meAnswersWithTheAuthorizersIdentity() throws Exception {

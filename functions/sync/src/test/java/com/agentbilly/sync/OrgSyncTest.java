@@ -15,6 +15,7 @@ import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -11,6 +11,7 @@ import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;

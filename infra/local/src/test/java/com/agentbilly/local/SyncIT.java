@@ -245,6 +245,13 @@ class SyncIT {
         .isEqualTo("Stripe answered HTTP 500 to GET /v1/products after 3 retries.");
     assertThat(states.load(healthy).status()).isEqualTo(SyncStatus.IDLE);
     assertThat(mirrorLists(healthy, false)).isEqualTo(stripeLists());
+
+    ApiResponse shown = owner.get("/orgs/" + failing.value() + "/sync");
+    assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+    assertThat(shown.json().get("status").asText()).isEqualTo("failed");
+    assertThat(shown.json().at("/last_error/code").asText()).isEqualTo("stripe_unavailable");
+    assertThat(shown.json().at("/last_error/message").asText())
+        .isEqualTo("Stripe answered HTTP 500 to GET /v1/products after 3 retries.");
   }
 
   @Test
@@ -258,6 +265,11 @@ class SyncIT {
     assertThat(summary.get("orgs").asInt()).isEqualTo(orgs);
     assertThat(states.load(org).status()).isEqualTo(SyncStatus.IDLE);
     assertThat(mirrorLists(org, false)).isEqualTo(stripeLists());
+
+    ApiResponse shown = owner.get("/orgs/" + org.value());
+    assertThat(shown.json().at("/sync/status").asText()).isEqualTo("idle");
+    assertThat(shown.json().at("/sync/counts/customers").asLong()).isEqualTo(CUSTOMERS);
+    assertThat(shown.json().at("/sync/last_error").isNull()).isTrue();
   }
 
   // ---- the engine, wired as SyncBeans does, with a test's backoff ----------------------------

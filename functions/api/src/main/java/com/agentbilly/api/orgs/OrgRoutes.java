@@ -1,11 +1,14 @@
 package com.agentbilly.api.orgs;
 
 import com.agentbilly.domain.Org;
+import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.domain.sync.SyncState;
 import com.agentbilly.http.ApiRequest;
 import com.agentbilly.http.ApiResponse;
 import com.agentbilly.http.JsonObjectBody;
 import com.agentbilly.http.KeyMetadataView;
 import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.SyncStateStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +19,17 @@ public final class OrgRoutes {
 
   private final OrgService service;
   private final KeyMetadataStore keys;
+  private final SyncStateStore syncStates;
   private final String webhookBaseUrl;
 
   /**
    * @param webhookBaseUrl the webhook function URL, or null where none is known
    */
-  public OrgRoutes(OrgService service, KeyMetadataStore keys, String webhookBaseUrl) {
+  public OrgRoutes(
+      OrgService service, KeyMetadataStore keys, SyncStateStore syncStates, String webhookBaseUrl) {
     this.service = service;
     this.keys = keys;
+    this.syncStates = syncStates;
     this.webhookBaseUrl = webhookBaseUrl;
   }
 
@@ -67,7 +73,13 @@ public final class OrgRoutes {
             org.stripeAccount(),
             connected,
             new WebhookView(org.webhookConfigured(), webhookUrl),
-            SyncView.never()));
+            SyncView.of(syncStates.load(org.id()))));
+  }
+
+  /** {@code GET /orgs/{org}/sync}: the same view {@code GET /orgs/{org}} embeds. */
+  public ApiResponse syncStatus(ApiRequest request) {
+    request.allowOnlyQueryParameters(Set.of());
+    return ApiResponse.ok(SyncView.of(syncStates.load(request.requireOrg())));
   }
 
   private static String join(String base, String path) {
@@ -88,16 +100,35 @@ public final class OrgRoutes {
       String status,
       String lastStartedAt,
       String lastSuccessAt,
-      Object lastError,
+      ErrorView lastError,
       Map<String, Long> counts) {
-    static SyncView never() {
+
+    /** The contract's counts are these five types, each 0 until synced. */
+    private static final List<ObjectType> COUNTED =
+        List.of(
+            ObjectType.CUSTOMER,
+            ObjectType.SUBSCRIPTION,
+            ObjectType.INVOICE,
+            ObjectType.CHARGE,
+            ObjectType.PRODUCT);
+
+    static SyncView of(SyncState state) {
       Map<String, Long> counts = new LinkedHashMap<>();
-      for (String type : List.of("customers", "subscriptions", "invoices", "charges", "products")) {
-        counts.put(type, 0L);
+      for (ObjectType type : COUNTED) {
+        counts.put(type.listName(), state.counts().getOrDefault(type, 0L));
       }
-      return new SyncView("never", null, null, null, counts);
+      return new SyncView(
+          state.status().wireName(),
+          state.lastStartedAt() == null ? null : state.lastStartedAt().toString(),
+          state.lastSuccessAt() == null ? null : state.lastSuccessAt().toString(),
+          state.lastError() == null
+              ? null
+              : new ErrorView(state.lastError().code(), state.lastError().message()),
+          counts);
     }
   }
+
+  record ErrorView(String code, String message) {}
 
   record OrgView(
       String orgId,

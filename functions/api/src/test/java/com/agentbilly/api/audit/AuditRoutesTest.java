@@ -24,6 +24,7 @@ import com.agentbilly.testing.InMemoryAuditLog;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,8 @@ class AuditRoutesTest {
           new RequestAuditor(log),
           new Settings(Map.of()),
           MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
-          new AuditTrail(log, new PageCursors(() -> CURSOR_KEY)));
+          new AuditTrail(log, new PageCursors(() -> CURSOR_KEY)),
+          new InMemorySyncStateStore());
 
   AuditRoutesTest() {
     member(ORG, OWNER, Role.OWNER);

@@ -18,6 +18,7 @@ import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.security.SecureRandom;
@@ -43,7 +44,8 @@ class MemberRoutesTest {
           new RequestAuditor(audit),
           new Settings(Map.of()),
           MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
-          new AuditTrail(audit, new PageCursors(() -> new byte[32])));
+          new AuditTrail(audit, new PageCursors(() -> new byte[32])),
+          new InMemorySyncStateStore());
 
   MemberRoutesTest() {
     member(ORG, "u-owner", Role.OWNER, "2026-11-01T09:00:00Z");

@@ -23,6 +23,7 @@ import com.agentbilly.testing.ApiEvents;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +63,8 @@ class MirrorRoutesTest {
           new RequestAuditor(audit),
           new Settings(Map.of()),
           MirrorReadsFixture.withoutKeys(mirror),
-          new AuditTrail(audit, new PageCursors(() -> new byte[32])));
+          new AuditTrail(audit, new PageCursors(() -> new byte[32])),
+          new InMemorySyncStateStore());
 
   MirrorRoutesTest() {
     addOrg(ORG, MEMBER, Role.VIEWER);
@@ -72,7 +74,7 @@ class MirrorRoutesTest {
   // ------------------------------------------------------------------ lists
 
   @Test
-  void servesExactlyTheTwelveMirrorReadRoutesBesidesTheOrgMemberAndAuditOnes() {
+  void servesExactlyTheTwelveMirrorReadRoutesBesidesTheOrgMemberAuditAndSyncOnes() {
     List<Route> expected = new ArrayList<>();
     for (String list :
         List.of("customers", "subscriptions", "invoices", "charges", "refunds", "products")) {
@@ -86,7 +88,8 @@ class MirrorRoutesTest {
             Route.of("GET", "/orgs/{org}"),
             Route.of("GET", "/orgs/{org}/members"),
             Route.of("GET", "/orgs/{org}/audit"),
-            Route.of("GET", "/orgs/{org}/audit/verify")));
+            Route.of("GET", "/orgs/{org}/audit/verify"),
+            Route.of("GET", "/orgs/{org}/sync")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 

@@ -7,13 +7,18 @@ import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.config.Settings;
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.mirror.PageCursors;
+import com.agentbilly.domain.sync.SyncState;
+import com.agentbilly.domain.sync.SyncStatus;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.security.SecureRandom;
@@ -27,6 +32,7 @@ class OrgRoutesTest {
 
   private final InMemoryOrgStore orgs = new InMemoryOrgStore();
   private final RecordingAuditLog audit = new RecordingAuditLog();
+  private final InMemorySyncStateStore syncStates = new InMemorySyncStateStore();
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
   private final ApiRouter router =
       ApiRoutes.router(
@@ -36,7 +42,8 @@ class OrgRoutesTest {
           new RequestAuditor(audit),
           new Settings(Map.of("WEBHOOK_BASE_URL", "https://hooks.example/")),
           MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
-          new AuditTrail(audit, new PageCursors(() -> new byte[32])));
+          new AuditTrail(audit, new PageCursors(() -> new byte[32])),
+          syncStates);
 
   @Test
   void creatorBecomesOwnerAndSeesTheOrgInMe() throws Exception {
@@ -124,5 +131,49 @@ class OrgRoutesTest {
     assertThat(response.getStatusCode()).isEqualTo(400);
     assertThat(Json.read(response.getBody()).at("/error/code").asText())
         .isEqualTo("invalid_request");
+  }
+
+  @Test
+  void syncStatusShowsTheCheckpointOfTheLastRun() throws Exception {
+    var created =
+        router.handle(
+            request("POST", "/orgs")
+                .as("u1", "ann@x.test")
+                .body("{\"name\":\"Acme\",\"mode\":\"test\"}")
+                .build(),
+            null);
+    OrgId org = new OrgId(Json.read(created.getBody()).get("org_id").asText());
+    syncStates.save(
+        org,
+        SyncState.never()
+            .withStatus(SyncStatus.FAILED)
+            .withRun(
+                Instant.parse("2026-11-29T09:00:00Z"),
+                null,
+                new SyncState.SyncError("stripe_unavailable", "Stripe answered HTTP 500."))
+            .withCounts(Map.of(ObjectType.CUSTOMER, 230L, ObjectType.PRICE, 6L)));
+
+    var sync =
+        router.handle(
+            request("GET", "/orgs/{org}/sync")
+                .path("org", org.value())
+                .as("u1", "ann@x.test")
+                .build(),
+            null);
+
+    assertThat(sync.getStatusCode()).isEqualTo(200);
+    assertThat(Json.read(sync.getBody()))
+        .isEqualTo(
+            Json.read(
+                """
+                {"status":"failed","last_started_at":"2026-11-29T09:00:00Z","last_success_at":null,
+                 "last_error":{"code":"stripe_unavailable","message":"Stripe answered HTTP 500."},
+                 "counts":{"customers":230,"subscriptions":0,"invoices":0,"charges":0,"products":0}}
+                """));
+    var described =
+        router.handle(
+            request("GET", "/orgs/{org}").path("org", org.value()).as("u1", "ann@x.test").build(),
+            null);
+    assertThat(Json.read(described.getBody()).get("sync")).isEqualTo(Json.read(sync.getBody()));
   }
 }

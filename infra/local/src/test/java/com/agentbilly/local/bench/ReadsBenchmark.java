@@ -30,6 +30,7 @@ import com.agentbilly.local.SamTemplate;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.ApiEvents;
 import com.agentbilly.testing.InMemoryKeyVault;
+import com.agentbilly.testing.InMemorySyncStateStore;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -110,7 +111,8 @@ public final class ReadsBenchmark {
                           throw new StripeObjectFetcher.Unavailable("live reads are not measured");
                         },
                         mirror)),
-                new AuditTrail(auditLog, new PageCursors(secrets::cursorKey))));
+                new AuditTrail(auditLog, new PageCursors(secrets::cursorKey)),
+                new InMemorySyncStateStore()));
   }
 
   /** Runs the benchmark; see the class comment for the arguments. */

@@ -1,18 +1,19 @@
-package com.agentbilly.sync;
+package com.agentbilly.testing;
 
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.sync.SyncState;
 import com.agentbilly.port.SyncStateStore;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Checkpoints in memory, with the history of every save. */
-final class InMemorySyncStateStore implements SyncStateStore {
+public final class InMemorySyncStateStore implements SyncStateStore {
 
-  private final Map<OrgId, SyncState> states = new HashMap<>();
-  private final List<SyncState> saves = new ArrayList<>();
+  private final Map<OrgId, SyncState> states = Collections.synchronizedMap(new HashMap<>());
+  private final List<SyncState> saves = Collections.synchronizedList(new ArrayList<>());
 
   @Override
   public SyncState load(OrgId org) {
@@ -25,7 +26,8 @@ final class InMemorySyncStateStore implements SyncStateStore {
     saves.add(state);
   }
 
-  List<SyncState> saves() {
+  /** Every state saved, in order. */
+  public List<SyncState> saves() {
     return saves;
   }
 }
