@@ -59,7 +59,7 @@ class JsonObjectBodyTest {
 
   @Test
   void anUnknownFieldNamedLikeAKeyIsNeverRepeated() {
-    String key = "sk_live_51AbCdEfGhIjKlMnOpQrStUvWx";
+    String key = "sk_live_example_only_0001";
     assertThatThrownBy(() -> JsonObjectBody.parse("{\"" + key + "\":1}", Set.of("a")))
         .isInstanceOfSatisfying(
             ApiProblem.class,

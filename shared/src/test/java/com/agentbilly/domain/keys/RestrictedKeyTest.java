@@ -17,7 +17,7 @@ class RestrictedKeyTest {
   @Test
   void acceptsRestrictedKeysAndKnowsTheirMode() {
     assertThat(RestrictedKey.parse(TEST_KEY).mode()).isEqualTo(Mode.TEST);
-    assertThat(RestrictedKey.parse("rk_live_51AbCdEfGhIjKlMnOp").mode()).isEqualTo(Mode.LIVE);
+    assertThat(RestrictedKey.parse("rk_live_example_only_0001").mode()).isEqualTo(Mode.LIVE);
   }
 
   @Test
@@ -26,8 +26,7 @@ class RestrictedKeyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {"sk_live_51AbCdEfGhIjKlMnOpQrSt", "sk_test_51AbCdEfGhIjKlMnOpQrSt", " sk_test_x"})
+  @ValueSource(strings = {"sk_live_example_only_0001", "sk_test_example_only_0001", " sk_test_x"})
   void refusesSecretKeysWithTheirOwnCodeAndNeverRepeatsThem(String key) {
     assertThatThrownBy(() -> RestrictedKey.parse(key))
         .isInstanceOfSatisfying(
