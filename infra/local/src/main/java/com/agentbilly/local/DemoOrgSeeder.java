@@ -32,12 +32,17 @@ public final class DemoOrgSeeder {
 
   private final LocalStackInfo info;
   private final URI apiBase;
+  private final URI lambdaBase;
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
 
-  public DemoOrgSeeder(LocalStackInfo info, URI apiBase) {
+  /**
+   * @param lambdaBase the gateway's Lambda Invoke endpoint, through which the first sync runs
+   */
+  public DemoOrgSeeder(LocalStackInfo info, URI apiBase, URI lambdaBase) {
     this.info = info;
     this.apiBase = apiBase;
+    this.lambdaBase = lambdaBase;
   }
 
   /** Seeds the demo org and returns its id. */
@@ -69,7 +74,33 @@ public final class DemoOrgSeeder {
       }
     }
     registerWebhook(ownerToken, orgId);
+    String secretKey = System.getenv("LOCALSTRIPE_SECRET_KEY");
+    String stripeApiBase = System.getenv("STRIPE_API_BASE");
+    if (demoKeys != null && secretKey != null && stripeApiBase != null) {
+      try {
+        new DemoAccountSeeder(stripeApiBase, secretKey).seed();
+      } catch (com.stripe.exception.StripeException e) {
+        throw new IllegalStateException("Seeding the local Stripe failed: " + e.getMessage(), e);
+      }
+      firstSync(orgId);
+    }
     return orgId.value();
+  }
+
+  /** Runs the demo org's first sync through Lambda's Invoke API, and waits for it. */
+  private void firstSync(OrgId org) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    lambdaBase.resolve("/2015-03-31/functions/SyncFunction/invocations"))
+                .header("X-Amz-Invocation-Type", "RequestResponse")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"org_id\":\"" + org.value() + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200
+        || !json.readTree(response.body()).path("failed").asText("0").equals("0")) {
+      throw new IllegalStateException("The demo org's first sync failed: " + response.body());
+    }
   }
 
   private void addMembers(OrgId org) {

@@ -84,7 +84,7 @@ public final class DevStack {
                     }));
     warnIfWebhookBaseUrlDiffers(gateway.webhookUri());
 
-    String demoOrgId = new DemoOrgSeeder(info, gateway.apiUri()).seed();
+    String demoOrgId = new DemoOrgSeeder(info, gateway.apiUri(), gateway.lambdaUri()).seed();
     Map<String, Object> stack =
         stackFile(
             info,

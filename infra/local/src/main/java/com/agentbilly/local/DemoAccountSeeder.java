@@ -1,0 +1,120 @@
+package com.agentbilly.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.net.ApiResource.RequestMethod;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills the local Stripe with a small but realistic account for {@code make dev}: products with
+ * monthly and yearly plans in two currencies, a few dozen customers, subscriptions that are active,
+ * trialing and cancelled, paid invoices with their charges, a declined charge and refunds. The
+ * local Stripe starts empty on every {@code make dev}, so this runs once per stack.
+ */
+final class DemoAccountSeeder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DemoAccountSeeder.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CUSTOMERS = 36;
+
+  private final StripeClient stripe;
+
+  /**
+   * @param secretKey the local Stripe's full secret key
+   */
+  DemoAccountSeeder(String apiBase, String secretKey) {
+    this.stripe = StripeClient.builder().setApiKey(secretKey).setApiBase(apiBase).build();
+  }
+
+  void seed() throws StripeException {
+    List<String> plans = new ArrayList<>();
+    String[][] catalogue = {
+      {"Starter", "usd", "1900"}, {"Pro", "usd", "4900"}, {"Team", "eur", "9900"}
+    };
+    for (String[] product : catalogue) {
+      String id = post("/v1/products", "name=" + product[0] + "&type=service").get("id").asText();
+      plans.add(plan(id, product[1], product[2], "month"));
+      plans.add(plan(id, product[1], Integer.toString(Integer.parseInt(product[2]) * 10), "year"));
+    }
+    List<String> charged = new ArrayList<>();
+    for (int c = 0; c < CUSTOMERS; c++) {
+      String email = "email=customer" + c + "%40demo-shop.test&name=Demo+Customer+" + c;
+      if (c % 6 == 5) {
+        post("/v1/customers", email);
+        continue;
+      }
+      String customer = post("/v1/customers", email + "&source=" + cardToken()).get("id").asText();
+      String trial = c % 6 == 4 ? "&trial_period_days=14" : "";
+      JsonNode subscription =
+          post(
+              "/v1/subscriptions",
+              "customer=" + customer + "&items[0][plan]=" + plans.get(c % plans.size()) + trial);
+      if (c % 6 == 3) {
+        stripe.rawRequest(
+            RequestMethod.DELETE, "/v1/subscriptions/" + subscription.get("id").asText(), null);
+      }
+    }
+    for (JsonNode charge : get("/v1/charges?limit=2").get("data")) {
+      charged.add(charge.get("id").asText());
+    }
+    for (String charge : charged) {
+      post("/v1/refunds", "charge=" + charge);
+    }
+    declinedCharge();
+    LOG.info("Seeded the local Stripe with a demo account of {} customers", CUSTOMERS);
+  }
+
+  private String plan(String product, String currency, String amount, String interval)
+      throws StripeException {
+    return post(
+            "/v1/plans",
+            "product="
+                + product
+                + "&currency="
+                + currency
+                + "&amount="
+                + amount
+                + "&interval="
+                + interval)
+        .get("id")
+        .asText();
+  }
+
+  private String cardToken() throws StripeException {
+    return post(
+            "/v1/tokens",
+            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2030&card[cvc]=123")
+        .get("id")
+        .asText();
+  }
+
+  /** A charge the card issuer declines: Stripe keeps it as a failed charge. */
+  private void declinedCharge() {
+    try {
+      post("/v1/charges", "amount=2500&currency=usd&source=tok_chargeDeclined");
+    } catch (StripeException expected) {
+      LOG.info("The demo account's declined charge was refused, as intended");
+    }
+  }
+
+  private JsonNode post(String path, String form) throws StripeException {
+    return parse(stripe.rawRequest(RequestMethod.POST, path, form).body());
+  }
+
+  private JsonNode get(String path) throws StripeException {
+    return parse(stripe.rawRequest(RequestMethod.GET, path, null).body());
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the local Stripe answered with a body that is not JSON", e);
+    }
+  }
+}
