@@ -21,6 +21,8 @@ final class DemoAccountSeeder {
   private static final Logger LOG = LoggerFactory.getLogger(DemoAccountSeeder.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CUSTOMERS = 36;
+  private static final String VISA = "4242424242424242";
+  private static final String ATTACHES_BUT_DECLINES = "4000000000000341";
 
   private final StripeClient stripe;
 
@@ -48,12 +50,17 @@ final class DemoAccountSeeder {
         post("/v1/customers", email);
         continue;
       }
-      String customer = post("/v1/customers", email + "&source=" + cardToken()).get("id").asText();
+      String customer =
+          post("/v1/customers", email + "&source=" + cardToken(VISA)).get("id").asText();
       String trial = c % 6 == 4 ? "&trial_period_days=14" : "";
       JsonNode subscription =
           post(
               "/v1/subscriptions",
-              "customer=" + customer + "&items[0][plan]=" + plans.get(c % plans.size()) + trial);
+              "customer="
+                  + customer
+                  + "&items[0][plan]="
+                  + plans.get((c + c / 6) % plans.size())
+                  + trial);
       if (c % 6 == 3) {
         stripe.rawRequest(
             RequestMethod.DELETE, "/v1/subscriptions/" + subscription.get("id").asText(), null);
@@ -85,19 +92,29 @@ final class DemoAccountSeeder {
         .asText();
   }
 
-  private String cardToken() throws StripeException {
+  private String cardToken(String number) throws StripeException {
     return post(
             "/v1/tokens",
-            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2030&card[cvc]=123")
+            "card[number]=" + number + "&card[exp_month]=12&card[exp_year]=2030&card[cvc]=123")
         .get("id")
         .asText();
   }
 
-  /** A charge the card issuer declines: Stripe keeps it as a failed charge. */
-  private void declinedCharge() {
+  /**
+   * A charge on a card that attaches but is declined when charged (Stripe's test card
+   * 4000000000000341): Stripe keeps it as a failed charge.
+   */
+  private void declinedCharge() throws StripeException {
+    String customer =
+        post(
+                "/v1/customers",
+                "email=declined%40demo-shop.test&name=Declined+Card&source="
+                    + cardToken(ATTACHES_BUT_DECLINES))
+            .get("id")
+            .asText();
     try {
-      post("/v1/charges", "amount=2500&currency=usd&source=tok_chargeDeclined");
-    } catch (StripeException expected) {
+      post("/v1/charges", "amount=2500&currency=eur&customer=" + customer);
+    } catch (StripeException declined) {
       LOG.info("The demo account's declined charge was refused, as intended");
     }
   }
