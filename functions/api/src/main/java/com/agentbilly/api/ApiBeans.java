@@ -1,12 +1,15 @@
 package com.agentbilly.api;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
+import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.sync.LambdaSyncInvoker;
+import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
 import com.agentbilly.domain.SecretPurpose;
@@ -25,7 +28,10 @@ import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The api function's wiring. */
@@ -70,6 +76,27 @@ public class ApiBeans {
   }
 
   @Singleton
+  SyncRequests syncRequests(
+      KeyMetadataStore keys,
+      DynamoDbClient dynamo,
+      Settings settings,
+      RequestAuditor audit,
+      Clock clock) {
+    LambdaClient lambda =
+        LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    String syncFunction =
+        settings
+            .syncFunctionName()
+            .orElseThrow(() -> new IllegalStateException("SYNC_FUNCTION_NAME is not set."));
+    return new SyncRequests(
+        keys,
+        new DynamoDbSyncLease(dynamo, settings.tableName()),
+        new LambdaSyncInvoker(lambda, syncFunction),
+        audit,
+        clock);
+  }
+
+  @Singleton
   ApiRouter apiRouter(
       OrgStore orgs,
       KeyMetadataStore keys,
@@ -78,8 +105,9 @@ public class ApiBeans {
       Settings settings,
       MirrorReads mirrorReads,
       AuditTrail auditTrail,
-      SyncStateStore syncStates) {
+      SyncStateStore syncStates,
+      SyncRequests syncRequests) {
     return ApiRoutes.router(
-        orgs, keys, orgService, audit, settings, mirrorReads, auditTrail, syncStates);
+        orgs, keys, orgService, audit, settings, mirrorReads, auditTrail, syncStates, syncRequests);
   }
 }

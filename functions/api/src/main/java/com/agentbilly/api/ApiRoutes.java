@@ -7,6 +7,7 @@ import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.mirror.MirrorRoutes;
 import com.agentbilly.api.orgs.OrgRoutes;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
@@ -27,7 +28,8 @@ public final class ApiRoutes {
       Settings settings,
       MirrorReads mirrorReads,
       AuditTrail auditTrail,
-      SyncStateStore syncStates) {
+      SyncStateStore syncStates,
+      SyncRequests syncRequests) {
     OrgRoutes orgRoutes =
         new OrgRoutes(orgService, keys, syncStates, settings.webhookBaseUrl().orElse(null));
     ApiRouter.Builder router =
@@ -38,7 +40,8 @@ public final class ApiRoutes {
             .route("POST", "/orgs", orgRoutes::create)
             .route("GET", "/orgs/{org}", orgRoutes::describe)
             .route("GET", "/orgs/{org}/members", new MemberRoutes(orgs)::list)
-            .route("GET", "/orgs/{org}/sync", orgRoutes::syncStatus);
+            .route("GET", "/orgs/{org}/sync", orgRoutes::syncStatus)
+            .route("POST", "/orgs/{org}/sync", syncRequests::request);
     new AuditRoutes(auditTrail).addTo(router);
     return new MirrorRoutes(mirrorReads).addTo(router).build();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.Json;
@@ -13,6 +14,7 @@ import com.agentbilly.testing.EventFixtures;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -38,7 +40,13 @@ class ApiHandlerTest {
               new Settings(Map.of()),
               MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
               new AuditTrail(audit, new PageCursors(() -> new byte[32])),
-              new InMemorySyncStateStore()));
+              new InMemorySyncStateStore(),
+              new SyncRequests(
+                  new InMemoryKeyMetadataStore(),
+                  new InMemorySyncLease(),
+                  org -> {},
+                  new RequestAuditor(new RecordingAuditLog()),
+                  Clock.systemUTC())));
 
   @Test
   void meAnswersWithTheAuthorizersIdentity() throws Exception {

@@ -1,6 +1,7 @@
 package com.agentbilly.sync;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
+import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncStateStore;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
@@ -62,7 +63,8 @@ public class SyncBeans {
             readers(settings),
             clock,
             PAGE_RESERVE);
-    return new Runner(new SyncRun(sync, keys, clock));
+    return new Runner(
+        new SyncRun(sync, keys, new DynamoDbSyncLease(dynamo, settings.tableName()), clock));
   }
 
   /**

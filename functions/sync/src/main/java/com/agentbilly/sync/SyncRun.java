@@ -2,11 +2,13 @@ package com.agentbilly.sync;
 
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.SyncLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,13 +35,18 @@ public final class SyncRun {
     }
   }
 
+  /** How long a lease outlives the time a run was given, should its process die. */
+  static final Duration LEASE_GRACE = Duration.ofMinutes(1);
+
   private final OrgSync sync;
   private final KeyMetadataStore keys;
+  private final SyncLease lease;
   private final Clock clock;
 
-  public SyncRun(OrgSync sync, KeyMetadataStore keys, Clock clock) {
+  public SyncRun(OrgSync sync, KeyMetadataStore keys, SyncLease lease, Clock clock) {
     this.sync = Objects.requireNonNull(sync, "sync");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.lease = Objects.requireNonNull(lease, "lease");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -57,8 +64,16 @@ public final class SyncRun {
     return summary;
   }
 
-  /** One org, with all of {@code remaining}; an unexpected failure counts as failed. */
+  /**
+   * One org, with all of {@code remaining}, under the org's lease; an unexpected failure counts as
+   * failed. When another run holds the lease the org is left to it and counts as paused.
+   */
   public OrgSync.Outcome oneOrg(OrgId org, Supplier<Duration> remaining) {
+    String runId = UUID.randomUUID().toString();
+    if (!lease.acquire(org, runId, clock.instant(), remaining.get().plus(LEASE_GRACE))) {
+      LOG.atInfo().addKeyValue("org", org.value()).log("another run is syncing this org");
+      return OrgSync.Outcome.PAUSED;
+    }
     try {
       return sync.run(org, remaining);
     } catch (RuntimeException e) {
@@ -67,6 +82,8 @@ public final class SyncRun {
           .addKeyValue("error", e.getClass().getSimpleName() + ": " + e.getMessage())
           .log("sync of an org failed unexpectedly; the run goes on with the next org");
       return OrgSync.Outcome.FAILED;
+    } finally {
+      lease.release(org, runId);
     }
   }
 

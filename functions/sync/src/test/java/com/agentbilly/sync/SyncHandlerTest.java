@@ -11,6 +11,7 @@ import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
+import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import java.io.ByteArrayInputStream;
@@ -90,7 +91,7 @@ class SyncHandlerTest {
             key -> OrgSyncTest.seeded(new FakeStripeAccount()),
             clock,
             Duration.ofSeconds(10));
-    return new SyncHandler(new SyncRun(sync, keys, clock));
+    return new SyncHandler(new SyncRun(sync, keys, new InMemorySyncLease(), clock));
   }
 
   private static String invoke(SyncHandler handler, String event, int remainingMillis)

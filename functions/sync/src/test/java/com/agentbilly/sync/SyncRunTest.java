@@ -11,9 +11,11 @@ import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
+import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ class SyncRunTest {
   private final InMemorySyncStateStore states = new InMemorySyncStateStore();
   private final InMemoryMirrorStore mirror = new InMemoryMirrorStore();
   private final List<Duration> sharesSeen = new ArrayList<>();
+  private final InMemorySyncLease lease = new InMemorySyncLease();
 
   private SyncRun run(List<OrgId> orgs, Map<String, StripeReader> readerPerKey) {
     KeyVault vault =
@@ -81,7 +84,7 @@ class SyncRunTest {
             readerPerKey::get,
             clock,
             Duration.ofSeconds(1));
-    return new SyncRun(sync, keys, clock);
+    return new SyncRun(sync, keys, lease, clock);
   }
 
   @Test
@@ -110,6 +113,29 @@ class SyncRunTest {
     assertThat(states.load(HEALTHY).status()).isEqualTo(SyncStatus.IDLE);
     assertThat(mirror.size(HEALTHY, com.agentbilly.domain.mirror.ObjectType.CUSTOMER))
         .isEqualTo(230);
+  }
+
+  @Test
+  void anOrgAnotherRunIsSyncingIsLeftAloneAndTheLeaseIsReleasedAfterARun() {
+    StripeReader untouchable =
+        (path, remaining) -> {
+          throw new AssertionError("Stripe was called for an org another run holds");
+        };
+    SyncRun run =
+        run(
+            List.of(BROKEN, HEALTHY),
+            Map.of(
+                "rk_test_" + BROKEN.value(),
+                untouchable,
+                "rk_test_" + HEALTHY.value(),
+                OrgSyncTest.seeded(new FakeStripeAccount())));
+    lease.acquire(BROKEN, "another-run", Instant.now(), Duration.ofMinutes(10));
+
+    SyncRun.Summary summary = run.allOrgs(() -> Duration.ofMinutes(5));
+
+    assertThat(summary).isEqualTo(new SyncRun.Summary(2, 1, 1, 0));
+    assertThat(lease.holder(BROKEN)).isEqualTo("another-run");
+    assertThat(lease.holder(HEALTHY)).isNull();
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.dynamodb.DynamoDbEventLedger;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncStateStore;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
@@ -234,7 +235,11 @@ class SyncIT {
     assertThat(allKeys.orgsWithSyncKey()).contains(failing, healthy);
 
     SyncRun.Summary summary =
-        new SyncRun(orgSync(fastBackoff()), onlyOrgs(allKeys, failing, healthy), Clock.systemUTC())
+        new SyncRun(
+                orgSync(fastBackoff()),
+                onlyOrgs(allKeys, failing, healthy),
+                new DynamoDbSyncLease(dynamo, stack.info().table()),
+                Clock.systemUTC())
             .allOrgs(PLENTY);
 
     assertThat(summary).isEqualTo(new SyncRun.Summary(2, 1, 0, 1));

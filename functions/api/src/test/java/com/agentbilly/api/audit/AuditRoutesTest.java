@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.audit.AuditChain;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.Membership;
@@ -24,7 +25,9 @@ import com.agentbilly.testing.InMemoryAuditLog;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
+import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +68,13 @@ class AuditRoutesTest {
           new Settings(Map.of()),
           MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
           new AuditTrail(log, new PageCursors(() -> CURSOR_KEY)),
-          new InMemorySyncStateStore());
+          new InMemorySyncStateStore(),
+          new SyncRequests(
+              new InMemoryKeyMetadataStore(),
+              new InMemorySyncLease(),
+              org -> {},
+              new RequestAuditor(new RecordingAuditLog()),
+              Clock.systemUTC()));
 
   AuditRoutesTest() {
     member(ORG, OWNER, Role.OWNER);

@@ -7,6 +7,7 @@ import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.OrgId;
@@ -18,6 +19,7 @@ import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -45,7 +47,13 @@ class MemberRoutesTest {
           new Settings(Map.of()),
           MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
           new AuditTrail(audit, new PageCursors(() -> new byte[32])),
-          new InMemorySyncStateStore());
+          new InMemorySyncStateStore(),
+          new SyncRequests(
+              new InMemoryKeyMetadataStore(),
+              new InMemorySyncLease(),
+              org -> {},
+              new RequestAuditor(new RecordingAuditLog()),
+              Clock.systemUTC()));
 
   MemberRoutesTest() {
     member(ORG, "u-owner", Role.OWNER, "2026-11-01T09:00:00Z");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.Mode;
@@ -23,6 +24,7 @@ import com.agentbilly.testing.ApiEvents;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -64,7 +66,13 @@ class MirrorRoutesTest {
           new Settings(Map.of()),
           MirrorReadsFixture.withoutKeys(mirror),
           new AuditTrail(audit, new PageCursors(() -> new byte[32])),
-          new InMemorySyncStateStore());
+          new InMemorySyncStateStore(),
+          new SyncRequests(
+              new InMemoryKeyMetadataStore(),
+              new InMemorySyncLease(),
+              org -> {},
+              new RequestAuditor(new RecordingAuditLog()),
+              Clock.systemUTC()));
 
   MirrorRoutesTest() {
     addOrg(ORG, MEMBER, Role.VIEWER);
@@ -89,7 +97,8 @@ class MirrorRoutesTest {
             Route.of("GET", "/orgs/{org}/members"),
             Route.of("GET", "/orgs/{org}/audit"),
             Route.of("GET", "/orgs/{org}/audit/verify"),
-            Route.of("GET", "/orgs/{org}/sync")));
+            Route.of("GET", "/orgs/{org}/sync"),
+            Route.of("POST", "/orgs/{org}/sync")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
+import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.ObjectType;
@@ -18,6 +19,7 @@ import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +45,13 @@ class OrgRoutesTest {
           new Settings(Map.of("WEBHOOK_BASE_URL", "https://hooks.example/")),
           MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
           new AuditTrail(audit, new PageCursors(() -> new byte[32])),
-          syncStates);
+          syncStates,
+          new SyncRequests(
+              new InMemoryKeyMetadataStore(),
+              new InMemorySyncLease(),
+              org -> {},
+              new RequestAuditor(new RecordingAuditLog()),
+              Clock.systemUTC()));
 
   @Test
   void creatorBecomesOwnerAndSeesTheOrgInMe() throws Exception {

@@ -13,6 +13,7 @@ import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
 import com.agentbilly.domain.Membership;
@@ -29,8 +30,11 @@ import com.agentbilly.local.Bootstrap;
 import com.agentbilly.local.SamTemplate;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.ApiEvents;
+import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryKeyVault;
+import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
+import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -112,7 +116,13 @@ public final class ReadsBenchmark {
                         },
                         mirror)),
                 new AuditTrail(auditLog, new PageCursors(secrets::cursorKey)),
-                new InMemorySyncStateStore()));
+                new InMemorySyncStateStore(),
+                new SyncRequests(
+                    new InMemoryKeyMetadataStore(),
+                    new InMemorySyncLease(),
+                    org -> {},
+                    new RequestAuditor(new RecordingAuditLog()),
+                    Clock.systemUTC())));
   }
 
   /** Runs the benchmark; see the class comment for the arguments. */
