@@ -8,12 +8,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** A {@link KeyMetadataStore} in memory, for unit tests. */
 public final class InMemoryKeyMetadataStore implements KeyMetadataStore {
 
-  private final Map<String, KeyMetadata> keys = new ConcurrentHashMap<>();
+  private final Map<String, KeyMetadata> keys =
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
   @Override
   public Optional<KeyMetadata> find(OrgId org, SecretPurpose purpose) {
@@ -22,7 +22,7 @@ public final class InMemoryKeyMetadataStore implements KeyMetadataStore {
 
   @Override
   public List<KeyMetadata> list(OrgId org) {
-    return keys.values().stream()
+    return List.copyOf(keys.values()).stream()
         .filter(k -> k.org().equals(org))
         .sorted(Comparator.comparing(KeyMetadata::purpose))
         .toList();
@@ -38,9 +38,10 @@ public final class InMemoryKeyMetadataStore implements KeyMetadataStore {
     return keys.remove(id(org, purpose)) != null;
   }
 
+  /** In the order the sync keys were connected. */
   @Override
   public List<OrgId> orgsWithSyncKey() {
-    return keys.values().stream()
+    return List.copyOf(keys.values()).stream()
         .filter(k -> k.purpose() == SecretPurpose.SYNC)
         .map(KeyMetadata::org)
         .toList();

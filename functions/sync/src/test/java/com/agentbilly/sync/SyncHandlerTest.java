@@ -3,11 +3,7 @@ package com.agentbilly.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.domain.OrgId;
-import com.agentbilly.domain.SecretPurpose;
-import com.agentbilly.domain.keys.KeyMetadata;
 import com.agentbilly.domain.mirror.ObjectType;
-import com.agentbilly.port.KeyMetadataStore;
-import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
@@ -23,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SyncHandlerTest {
@@ -42,56 +37,20 @@ class SyncHandlerTest {
   private final InMemorySyncStateStore states = new InMemorySyncStateStore();
 
   private SyncHandler handler() {
-    KeyVault vault =
-        new KeyVault() {
-          @Override
-          public void put(OrgId org, SecretPurpose purpose, String secret) {}
-
-          @Override
-          public Optional<String> get(OrgId org, SecretPurpose purpose) {
-            return Optional.of(OrgSyncTest.SYNC_KEY);
-          }
-
-          @Override
-          public void delete(OrgId org, SecretPurpose purpose) {}
-        };
-    KeyMetadataStore keys =
-        new KeyMetadataStore() {
-          @Override
-          public Optional<KeyMetadata> find(OrgId org, SecretPurpose purpose) {
-            return Optional.empty();
-          }
-
-          @Override
-          public List<KeyMetadata> list(OrgId org) {
-            return List.of();
-          }
-
-          @Override
-          public void put(KeyMetadata metadata) {}
-
-          @Override
-          public boolean delete(OrgId org, SecretPurpose purpose) {
-            return false;
-          }
-
-          @Override
-          public List<OrgId> orgsWithSyncKey() {
-            return List.of(FIRST, SECOND);
-          }
-        };
+    ConnectedOrgs connected =
+        new ConnectedOrgs(List.of(FIRST, SECOND), org -> OrgSyncTest.SYNC_KEY);
     Clock clock = Clock.fixed(OrgSyncTest.NOW, ZoneOffset.UTC);
     OrgSync sync =
         new OrgSync(
             states,
-            vault,
+            connected.vault,
             mirror,
             (org, type, id) -> new StripeObjectFetcher.Unresolvable("-"),
             new InMemoryEventLedger(),
             key -> OrgSyncTest.seeded(new FakeStripeAccount()),
             clock,
             Duration.ofSeconds(10));
-    return new SyncHandler(new SyncRun(sync, keys, new InMemorySyncLease(), clock));
+    return new SyncHandler(new SyncRun(sync, connected.keys, new InMemorySyncLease(), clock));
   }
 
   private static String invoke(SyncHandler handler, String event, int remainingMillis)

@@ -3,11 +3,7 @@ package com.agentbilly.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.domain.OrgId;
-import com.agentbilly.domain.SecretPurpose;
-import com.agentbilly.domain.keys.KeyMetadata;
 import com.agentbilly.domain.sync.SyncStatus;
-import com.agentbilly.port.KeyMetadataStore;
-import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
@@ -20,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SyncRunTest {
@@ -35,56 +30,19 @@ class SyncRunTest {
   private final InMemorySyncLease lease = new InMemorySyncLease();
 
   private SyncRun run(List<OrgId> orgs, Map<String, StripeReader> readerPerKey) {
-    KeyVault vault =
-        new KeyVault() {
-          @Override
-          public void put(OrgId org, SecretPurpose purpose, String secret) {}
-
-          @Override
-          public Optional<String> get(OrgId org, SecretPurpose purpose) {
-            return Optional.of("rk_test_" + org.value());
-          }
-
-          @Override
-          public void delete(OrgId org, SecretPurpose purpose) {}
-        };
-    KeyMetadataStore keys =
-        new KeyMetadataStore() {
-          @Override
-          public Optional<KeyMetadata> find(OrgId org, SecretPurpose purpose) {
-            return Optional.empty();
-          }
-
-          @Override
-          public List<KeyMetadata> list(OrgId org) {
-            return List.of();
-          }
-
-          @Override
-          public void put(KeyMetadata metadata) {}
-
-          @Override
-          public boolean delete(OrgId org, SecretPurpose purpose) {
-            return false;
-          }
-
-          @Override
-          public List<OrgId> orgsWithSyncKey() {
-            return orgs;
-          }
-        };
+    ConnectedOrgs connected = new ConnectedOrgs(orgs, org -> "rk_test_" + org.value());
     Clock clock = Clock.fixed(OrgSyncTest.NOW, ZoneOffset.UTC);
     OrgSync sync =
         new OrgSync(
             states,
-            vault,
+            connected.vault,
             mirror,
             (org, type, id) -> new StripeObjectFetcher.Unresolvable("-"),
             new InMemoryEventLedger(),
             readerPerKey::get,
             clock,
             Duration.ofSeconds(1));
-    return new SyncRun(sync, keys, lease, clock);
+    return new SyncRun(sync, connected.keys, lease, clock);
   }
 
   @Test
