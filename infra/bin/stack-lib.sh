@@ -26,7 +26,13 @@ load_profile() {
       MOTO_PORT=14566 LOCALSTRIPE_PORT=18420 LAYER_PORT=22180
       STRIPE_MOCK_PORT=22111 STRIPE_MOCK_HTTPS_PORT=22112
       ;;
-    *) die "unknown profile '${PROFILE}': use dev or test (usage: $(basename "$0") dev|test)" ;;
+    h[1-8])
+      # Private stacks for parallel work in other checkouts (h1..h8), apart from dev and test.
+      local base=$((40000 + ${PROFILE#h} * 100))
+      MOTO_PORT=$((base + 1)) LOCALSTRIPE_PORT=$((base + 2)) LAYER_PORT=$((base + 3))
+      STRIPE_MOCK_PORT=$((base + 4)) STRIPE_MOCK_HTTPS_PORT=$((base + 5))
+      ;;
+    *) die "unknown profile '${PROFILE}': use dev, test or h1..h8 (usage: $(basename "$0") dev|test|h1..h8)" ;;
   esac
   RUN_DIR="$ROOT/.local/run/$PROFILE"
 }

@@ -108,6 +108,15 @@ public class ApiBeans {
       SyncStateStore syncStates,
       SyncRequests syncRequests) {
     return ApiRoutes.router(
-        orgs, keys, orgService, audit, settings, mirrorReads, auditTrail, syncStates, syncRequests);
+        new ApiServices(
+            orgs,
+            keys,
+            orgService,
+            audit,
+            settings,
+            mirrorReads,
+            auditTrail,
+            syncStates,
+            syncRequests));
   }
 }

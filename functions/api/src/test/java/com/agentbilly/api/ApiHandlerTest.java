@@ -2,26 +2,12 @@ package com.agentbilly.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.agentbilly.api.audit.AuditTrail;
-import com.agentbilly.api.mirror.MirrorReadsFixture;
-import com.agentbilly.api.orgs.OrgService;
-import com.agentbilly.api.sync.SyncRequests;
-import com.agentbilly.config.Settings;
-import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.Json;
-import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.EventFixtures;
-import com.agentbilly.testing.InMemoryKeyMetadataStore;
-import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
-import com.agentbilly.testing.InMemorySyncLease;
-import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The handler against real API Gateway event shapes from {@code events/api}. */
@@ -30,23 +16,7 @@ class ApiHandlerTest {
   private final InMemoryOrgStore orgs = new InMemoryOrgStore();
   private final RecordingAuditLog audit = new RecordingAuditLog();
   private final ApiHandler handler =
-      new ApiHandler(
-          ApiRoutes.router(
-              orgs,
-              new InMemoryKeyMetadataStore(),
-              new OrgService(
-                  orgs, new RequestAuditor(audit), Clock.systemUTC(), new SecureRandom()),
-              new RequestAuditor(audit),
-              new Settings(Map.of()),
-              MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
-              new AuditTrail(audit, new PageCursors(() -> new byte[32])),
-              new InMemorySyncStateStore(),
-              new SyncRequests(
-                  new InMemoryKeyMetadataStore(),
-                  new InMemorySyncLease(),
-                  org -> {},
-                  new RequestAuditor(new RecordingAuditLog()),
-                  Clock.systemUTC())));
+      new ApiHandler(new TestApiServices().orgs(orgs).auditLog(audit).router());
 
   @Test
   void meAnswersWithTheAuthorizersIdentity() throws Exception {

@@ -3,12 +3,8 @@ package com.agentbilly.api.audit;
 import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.agentbilly.api.ApiRoutes;
-import com.agentbilly.api.mirror.MirrorReadsFixture;
-import com.agentbilly.api.orgs.OrgService;
-import com.agentbilly.api.sync.SyncRequests;
+import com.agentbilly.api.TestApiServices;
 import com.agentbilly.audit.AuditChain;
-import com.agentbilly.config.Settings;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.Role;
@@ -19,19 +15,12 @@ import com.agentbilly.domain.audit.AuditOutcome;
 import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
-import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.ApiEvents;
 import com.agentbilly.testing.InMemoryAuditLog;
-import com.agentbilly.testing.InMemoryKeyMetadataStore;
-import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
-import com.agentbilly.testing.InMemorySyncLease;
-import com.agentbilly.testing.InMemorySyncStateStore;
-import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -60,21 +49,7 @@ class AuditRoutesTest {
   private final InMemoryOrgStore orgs = new InMemoryOrgStore();
   private final InMemoryAuditLog log = new InMemoryAuditLog(clock);
   private final ApiRouter router =
-      ApiRoutes.router(
-          orgs,
-          new InMemoryKeyMetadataStore(),
-          new OrgService(orgs, new RequestAuditor(log), clock, new SecureRandom()),
-          new RequestAuditor(log),
-          new Settings(Map.of()),
-          MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
-          new AuditTrail(log, new PageCursors(() -> CURSOR_KEY)),
-          new InMemorySyncStateStore(),
-          new SyncRequests(
-              new InMemoryKeyMetadataStore(),
-              new InMemorySyncLease(),
-              org -> {},
-              new RequestAuditor(new RecordingAuditLog()),
-              Clock.systemUTC()));
+      new TestApiServices().orgs(orgs).auditLog(log).clock(clock).cursorKey(CURSOR_KEY).router();
 
   AuditRoutesTest() {
     member(ORG, OWNER, Role.OWNER);

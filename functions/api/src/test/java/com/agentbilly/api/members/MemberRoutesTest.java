@@ -3,31 +3,17 @@ package com.agentbilly.api.members;
 import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.agentbilly.api.ApiRoutes;
-import com.agentbilly.api.audit.AuditTrail;
-import com.agentbilly.api.mirror.MirrorReadsFixture;
-import com.agentbilly.api.orgs.OrgService;
-import com.agentbilly.api.sync.SyncRequests;
-import com.agentbilly.config.Settings;
+import com.agentbilly.api.TestApiServices;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.Role;
-import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
-import com.agentbilly.http.RequestAuditor;
-import com.agentbilly.testing.InMemoryKeyMetadataStore;
-import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
-import com.agentbilly.testing.InMemorySyncLease;
-import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /orgs/{org}/members} through the router. */
@@ -38,22 +24,7 @@ class MemberRoutesTest {
 
   private final InMemoryOrgStore orgs = new InMemoryOrgStore();
   private final RecordingAuditLog audit = new RecordingAuditLog();
-  private final ApiRouter router =
-      ApiRoutes.router(
-          orgs,
-          new InMemoryKeyMetadataStore(),
-          new OrgService(orgs, new RequestAuditor(audit), Clock.systemUTC(), new SecureRandom()),
-          new RequestAuditor(audit),
-          new Settings(Map.of()),
-          MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
-          new AuditTrail(audit, new PageCursors(() -> new byte[32])),
-          new InMemorySyncStateStore(),
-          new SyncRequests(
-              new InMemoryKeyMetadataStore(),
-              new InMemorySyncLease(),
-              org -> {},
-              new RequestAuditor(new RecordingAuditLog()),
-              Clock.systemUTC()));
+  private final ApiRouter router = new TestApiServices().orgs(orgs).auditLog(audit).router();
 
   MemberRoutesTest() {
     member(ORG, "u-owner", Role.OWNER, "2026-11-01T09:00:00Z");

@@ -3,11 +3,7 @@ package com.agentbilly.api.mirror;
 import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.agentbilly.api.ApiRoutes;
-import com.agentbilly.api.audit.AuditTrail;
-import com.agentbilly.api.orgs.OrgService;
-import com.agentbilly.api.sync.SyncRequests;
-import com.agentbilly.config.Settings;
+import com.agentbilly.api.TestApiServices;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.Mode;
 import com.agentbilly.domain.Org;
@@ -16,21 +12,15 @@ import com.agentbilly.domain.Role;
 import com.agentbilly.domain.Route;
 import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.ObjectType;
-import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
-import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.testing.ApiEvents;
-import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
-import com.agentbilly.testing.InMemorySyncLease;
-import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -58,21 +48,7 @@ class MirrorRoutesTest {
       new InMemoryMirrorStore(Clock.fixed(NOW, ZoneOffset.UTC));
   private final RecordingAuditLog audit = new RecordingAuditLog();
   private final ApiRouter router =
-      ApiRoutes.router(
-          orgs,
-          new InMemoryKeyMetadataStore(),
-          new OrgService(orgs, new RequestAuditor(audit), Clock.systemUTC(), new SecureRandom()),
-          new RequestAuditor(audit),
-          new Settings(Map.of()),
-          MirrorReadsFixture.withoutKeys(mirror),
-          new AuditTrail(audit, new PageCursors(() -> new byte[32])),
-          new InMemorySyncStateStore(),
-          new SyncRequests(
-              new InMemoryKeyMetadataStore(),
-              new InMemorySyncLease(),
-              org -> {},
-              new RequestAuditor(new RecordingAuditLog()),
-              Clock.systemUTC()));
+      new TestApiServices().orgs(orgs).auditLog(audit).mirror(mirror).router();
 
   MirrorRoutesTest() {
     addOrg(ORG, MEMBER, Role.VIEWER);

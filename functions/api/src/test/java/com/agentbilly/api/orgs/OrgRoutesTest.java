@@ -3,27 +3,18 @@ package com.agentbilly.api.orgs;
 import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.agentbilly.api.ApiRoutes;
-import com.agentbilly.api.audit.AuditTrail;
-import com.agentbilly.api.mirror.MirrorReadsFixture;
-import com.agentbilly.api.sync.SyncRequests;
+import com.agentbilly.api.TestApiServices;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.ObjectType;
-import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.domain.sync.SyncState;
 import com.agentbilly.domain.sync.SyncStatus;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
-import com.agentbilly.http.RequestAuditor;
-import com.agentbilly.testing.InMemoryKeyMetadataStore;
-import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
-import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -37,21 +28,13 @@ class OrgRoutesTest {
   private final InMemorySyncStateStore syncStates = new InMemorySyncStateStore();
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
   private final ApiRouter router =
-      ApiRoutes.router(
-          orgs,
-          new InMemoryKeyMetadataStore(),
-          new OrgService(orgs, new RequestAuditor(audit), clock, new SecureRandom()),
-          new RequestAuditor(audit),
-          new Settings(Map.of("WEBHOOK_BASE_URL", "https://hooks.example/")),
-          MirrorReadsFixture.withoutKeys(new InMemoryMirrorStore()),
-          new AuditTrail(audit, new PageCursors(() -> new byte[32])),
-          syncStates,
-          new SyncRequests(
-              new InMemoryKeyMetadataStore(),
-              new InMemorySyncLease(),
-              org -> {},
-              new RequestAuditor(new RecordingAuditLog()),
-              Clock.systemUTC()));
+      new TestApiServices()
+          .orgs(orgs)
+          .auditLog(audit)
+          .clock(clock)
+          .settings(new Settings(Map.of("WEBHOOK_BASE_URL", "https://hooks.example/")))
+          .syncStates(syncStates)
+          .router();
 
   @Test
   void creatorBecomesOwnerAndSeesTheOrgInMe() throws Exception {

@@ -9,6 +9,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.ApiRoutes;
+import com.agentbilly.api.ApiServices;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
@@ -102,27 +103,29 @@ public final class ReadsBenchmark {
     this.handler =
         new ApiHandler(
             ApiRoutes.router(
-                orgs,
-                new DynamoDbKeyMetadataStore(recorded, table),
-                new OrgService(orgs, audit, clock, new SecureRandom()),
-                audit,
-                settings,
-                new MirrorReads(
-                    mirror,
-                    new LiveReads(
-                        new InMemoryKeyVault(),
-                        (o, type, id) -> {
-                          throw new StripeObjectFetcher.Unavailable("live reads are not measured");
-                        },
-                        mirror)),
-                new AuditTrail(auditLog, new PageCursors(secrets::cursorKey)),
-                new InMemorySyncStateStore(),
-                new SyncRequests(
-                    new InMemoryKeyMetadataStore(),
-                    new InMemorySyncLease(),
-                    org -> {},
-                    new RequestAuditor(new RecordingAuditLog()),
-                    Clock.systemUTC())));
+                new ApiServices(
+                    orgs,
+                    new DynamoDbKeyMetadataStore(recorded, table),
+                    new OrgService(orgs, audit, clock, new SecureRandom()),
+                    audit,
+                    settings,
+                    new MirrorReads(
+                        mirror,
+                        new LiveReads(
+                            new InMemoryKeyVault(),
+                            (o, type, id) -> {
+                              throw new StripeObjectFetcher.Unavailable(
+                                  "live reads are not measured");
+                            },
+                            mirror)),
+                    new AuditTrail(auditLog, new PageCursors(secrets::cursorKey)),
+                    new InMemorySyncStateStore(),
+                    new SyncRequests(
+                        new InMemoryKeyMetadataStore(),
+                        new InMemorySyncLease(),
+                        org -> {},
+                        new RequestAuditor(new RecordingAuditLog()),
+                        Clock.systemUTC()))));
   }
 
   /** Runs the benchmark; see the class comment for the arguments. */

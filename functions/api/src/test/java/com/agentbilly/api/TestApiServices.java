@@ -1,0 +1,115 @@
+package com.agentbilly.api;
+
+import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.mirror.MirrorReads;
+import com.agentbilly.api.mirror.MirrorReadsFixture;
+import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.sync.SyncRequests;
+import com.agentbilly.config.Settings;
+import com.agentbilly.domain.mirror.PageCursors;
+import com.agentbilly.http.ApiRouter;
+import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.port.AuditLog;
+import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.MirrorStore;
+import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.SyncStateStore;
+import com.agentbilly.testing.InMemoryKeyMetadataStore;
+import com.agentbilly.testing.InMemoryMirrorStore;
+import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemorySyncLease;
+import com.agentbilly.testing.InMemorySyncStateStore;
+import com.agentbilly.testing.RecordingAuditLog;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The api function's services for tests: in memory, each replaceable, so a test names only the
+ * parts it looks at. {@code router()} builds the real router from them.
+ */
+public final class TestApiServices {
+
+  private OrgStore orgs = new InMemoryOrgStore();
+  private KeyMetadataStore keys = new InMemoryKeyMetadataStore();
+  private AuditLog auditLog = new RecordingAuditLog();
+  private Clock clock = Clock.systemUTC();
+  private Settings settings = new Settings(Map.of());
+  private MirrorStore mirror = new InMemoryMirrorStore();
+  private MirrorReads mirrorReads;
+  private SyncStateStore syncStates = new InMemorySyncStateStore();
+  private SyncRequests syncRequests;
+  private byte[] cursorKey = new byte[32];
+
+  public TestApiServices orgs(OrgStore orgs) {
+    this.orgs = orgs;
+    return this;
+  }
+
+  public TestApiServices keys(KeyMetadataStore keys) {
+    this.keys = keys;
+    return this;
+  }
+
+  public TestApiServices auditLog(AuditLog auditLog) {
+    this.auditLog = auditLog;
+    return this;
+  }
+
+  public TestApiServices clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  public TestApiServices settings(Settings settings) {
+    this.settings = settings;
+    return this;
+  }
+
+  /** The mirror the read routes serve (without live reads, unless {@link #mirrorReads} is set). */
+  public TestApiServices mirror(MirrorStore mirror) {
+    this.mirror = mirror;
+    return this;
+  }
+
+  public TestApiServices mirrorReads(MirrorReads mirrorReads) {
+    this.mirrorReads = mirrorReads;
+    return this;
+  }
+
+  public TestApiServices syncStates(SyncStateStore syncStates) {
+    this.syncStates = syncStates;
+    return this;
+  }
+
+  public TestApiServices syncRequests(SyncRequests syncRequests) {
+    this.syncRequests = syncRequests;
+    return this;
+  }
+
+  public TestApiServices cursorKey(byte[] cursorKey) {
+    this.cursorKey = cursorKey.clone();
+    return this;
+  }
+
+  public ApiServices services() {
+    RequestAuditor audit = new RequestAuditor(auditLog);
+    byte[] key = cursorKey.clone();
+    return new ApiServices(
+        orgs,
+        keys,
+        new OrgService(orgs, audit, clock, new SecureRandom()),
+        audit,
+        settings,
+        mirrorReads != null ? mirrorReads : MirrorReadsFixture.withoutKeys(mirror),
+        new AuditTrail(auditLog, new PageCursors(() -> key)),
+        syncStates,
+        syncRequests != null
+            ? syncRequests
+            : new SyncRequests(keys, new InMemorySyncLease(), org -> {}, audit, clock));
+  }
+
+  public ApiRouter router() {
+    return ApiRoutes.router(services());
+  }
+}
