@@ -15,6 +15,7 @@ import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
 import com.agentbilly.testing.StripeSignatures;
+import com.agentbilly.testing.WebhookRequests;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -8,6 +8,7 @@ import com.agentbilly.domain.ErrorCode;
 import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.testing.EventFixtures;
+import com.agentbilly.testing.WebhookRequests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package com.agentbilly.webhook;
 
-import static com.agentbilly.webhook.WebhookRequests.event;
-import static com.agentbilly.webhook.WebhookRequests.request;
+import static com.agentbilly.testing.WebhookRequests.event;
+import static com.agentbilly.testing.WebhookRequests.request;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +20,7 @@ import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
 import com.agentbilly.testing.StripeSignatures;
+import com.agentbilly.testing.WebhookRequests;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;

@@ -18,10 +18,9 @@ import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.mirror.WriteOutcome;
 import com.agentbilly.port.MirrorStore;
-import com.agentbilly.testing.StripeSignatures;
+import com.agentbilly.testing.WebhookRequests;
 import com.agentbilly.webhook.ApplyStripeEvent;
 import com.agentbilly.webhook.WebhookHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -171,43 +170,12 @@ class WebhookFaultIT {
   }
 
   private String customerCreated(String eventId) {
-    long created = Instant.now().getEpochSecond() - 1;
-    return "{\"id\":\""
-        + eventId
-        + "\",\"object\":\"event\",\"api_version\":\"2017-08-15\",\"created\":"
-        + created
-        + ",\"data\":{\"object\":{\"id\":\""
-        + CUSTOMER_ID
-        + "\",\"object\":\"customer\",\"created\":"
-        + created
-        + ",\"email\":\"fault@example.com\",\"livemode\":false}},\"livemode\":false,"
-        + "\"type\":\"customer.created\"}";
+    return WebhookRequests.customerCreated(
+        eventId, CUSTOMER_ID, Instant.now().getEpochSecond() - 1);
   }
 
   private APIGatewayV2HTTPResponse deliver(String body) {
-    String path = "/orgs/" + org.value();
-    APIGatewayV2HTTPEvent event =
-        APIGatewayV2HTTPEvent.builder()
-            .withVersion("2.0")
-            .withRawPath(path)
-            .withHeaders(
-                Map.of(
-                    "content-type",
-                    "application/json; charset=utf-8",
-                    "stripe-signature",
-                    StripeSignatures.of(body).secret(secret).at(Instant.now()).header()))
-            .withRequestContext(
-                APIGatewayV2HTTPEvent.RequestContext.builder()
-                    .withRequestId("req-fault-it")
-                    .withHttp(
-                        APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                            .withMethod("POST")
-                            .withPath(path)
-                            .build())
-                    .build())
-            .withBody(body)
-            .build();
-    return handler.handleRequest(event, null);
+    return handler.handleRequest(WebhookRequests.signedDelivery(org.value(), body, secret), null);
   }
 
   /** The mirror, running what the test scheduled right after its next successful write. */

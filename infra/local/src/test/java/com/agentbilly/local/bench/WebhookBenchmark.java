@@ -16,7 +16,7 @@ import com.agentbilly.domain.Org;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.Role;
 import com.agentbilly.domain.SecretPurpose;
-import com.agentbilly.testing.StripeSignatures;
+import com.agentbilly.testing.WebhookRequests;
 import com.agentbilly.webhook.ApplyStripeEvent;
 import com.agentbilly.webhook.WebhookHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -242,43 +242,10 @@ public final class WebhookBenchmark {
   }
 
   private APIGatewayV2HTTPEvent signed(String body) {
-    String path = "/orgs/" + org.value();
-    return APIGatewayV2HTTPEvent.builder()
-        .withVersion("2.0")
-        .withRawPath(path)
-        .withHeaders(
-            Map.of(
-                "content-type",
-                "application/json; charset=utf-8",
-                "stripe-signature",
-                StripeSignatures.of(body).secret(secret).at(Instant.now()).header()))
-        .withRequestContext(
-            APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withRequestId("bench")
-                .withHttp(
-                    APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                        .withMethod("POST")
-                        .withPath(path)
-                        .build())
-                .build())
-        .withBody(body)
-        .build();
+    return WebhookRequests.signedDelivery(org.value(), body, secret);
   }
 
   private static String customerCreated(String eventId, String customerId) {
-    long created = Instant.now().getEpochSecond();
-    return "{\"id\":\""
-        + eventId
-        + "\",\"object\":\"event\",\"api_version\":\"2017-08-15\",\"created\":"
-        + created
-        + ",\"data\":{\"object\":{\"id\":\""
-        + customerId
-        + "\",\"object\":\"customer\",\"created\":"
-        + created
-        + ",\"email\":\""
-        + customerId
-        + "@bench.test\",\"name\":\"Bench Customer\",\"currency\":\"usd\",\"delinquent\":false,"
-        + "\"metadata\":{},\"livemode\":false}},\"livemode\":false,\"pending_webhooks\":1,"
-        + "\"type\":\"customer.created\"}";
+    return WebhookRequests.customerCreated(eventId, customerId, Instant.now().getEpochSecond());
   }
 }
