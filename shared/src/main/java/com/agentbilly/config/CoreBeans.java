@@ -83,7 +83,7 @@ public class CoreBeans {
 
   @Singleton
   AuditLog auditLog(DynamoDbClient dynamo, Settings settings, StackSecrets secrets, Clock clock) {
-    return new DynamoDbAuditLog(dynamo, settings.tableName(), secrets.auditKey(), clock);
+    return new DynamoDbAuditLog(dynamo, settings.tableName(), secrets::auditKey, clock);
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -84,7 +85,7 @@ public final class DynamoDbAuditLog implements AuditLog {
 
   private final DynamoDbClient dynamo;
   private final String table;
-  private final AuditChain chain;
+  private final Supplier<byte[]> auditKey;
   private final Clock clock;
   private final IntConsumer pauseBeforeRetry;
 
@@ -93,6 +94,15 @@ public final class DynamoDbAuditLog implements AuditLog {
    * @throws IllegalArgumentException when the key is too short for {@link AuditChain}
    */
   public DynamoDbAuditLog(DynamoDbClient dynamo, String table, byte[] auditKey, Clock clock) {
+    this(dynamo, table, fixed(auditKey), clock, DynamoDbAuditLog::jitteredPause);
+  }
+
+  /**
+   * @param auditKey where the stack's audit secret is read on each use (so a reloaded secret, for
+   *     instance after a SnapStart restore, is the one used); never logged
+   */
+  public DynamoDbAuditLog(
+      DynamoDbClient dynamo, String table, Supplier<byte[]> auditKey, Clock clock) {
     this(dynamo, table, auditKey, clock, DynamoDbAuditLog::jitteredPause);
   }
 
@@ -100,14 +110,26 @@ public final class DynamoDbAuditLog implements AuditLog {
   DynamoDbAuditLog(
       DynamoDbClient dynamo,
       String table,
-      byte[] auditKey,
+      Supplier<byte[]> auditKey,
       Clock clock,
       IntConsumer pauseBeforeRetry) {
     this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
     this.table = Objects.requireNonNull(table, "table");
-    this.chain = new AuditChain(auditKey);
+    this.auditKey = Objects.requireNonNull(auditKey, "auditKey");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pauseBeforeRetry = Objects.requireNonNull(pauseBeforeRetry, "pauseBeforeRetry");
+  }
+
+  /** The chain under the audit key as it is now (read on each use, never kept). */
+  private AuditChain chain() {
+    return new AuditChain(auditKey.get());
+  }
+
+  /** A key given once: checked now, copied so the caller's array can't change it. */
+  private static Supplier<byte[]> fixed(byte[] auditKey) {
+    new AuditChain(auditKey);
+    byte[] copy = auditKey.clone();
+    return () -> copy;
   }
 
   /**
@@ -135,7 +157,7 @@ public final class DynamoDbAuditLog implements AuditLog {
       Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       Map<String, Object> wire = AuditChain.unsignedWire(id, at, event, prevHash);
       String canonicalJson = AuditChain.canonicalJson(wire);
-      String hash = chain.hash(prevHash, canonicalJson);
+      String hash = chain().hash(prevHash, canonicalJson);
       try {
         dynamo.putItem(
             put ->
@@ -200,12 +222,13 @@ public final class DynamoDbAuditLog implements AuditLog {
     long expectedSeq = 1;
     String prevHash = AuditChain.GENESIS_PREV_HASH;
     String firstBadId = null;
+    AuditChain chain = chain();
     Map<String, AttributeValue> startKey = null;
     do {
       QueryResponse response = dynamo.query(oldestFirst(org).exclusiveStartKey(startKey).build());
       for (Map<String, AttributeValue> item : response.items()) {
         count++;
-        if (firstBadId == null && !isIntactLink(item, expectedSeq, prevHash)) {
+        if (firstBadId == null && !isIntactLink(chain, item, expectedSeq, prevHash)) {
           firstBadId = ID_PREFIX + string(item, TableKeys.SK);
         }
         expectedSeq++;
@@ -216,8 +239,11 @@ public final class DynamoDbAuditLog implements AuditLog {
     return new Verification(firstBadId == null, count, firstBadId);
   }
 
-  private boolean isIntactLink(
-      Map<String, AttributeValue> item, long expectedSeq, String expectedPrevHash) {
+  private static boolean isIntactLink(
+      AuditChain chain,
+      Map<String, AttributeValue> item,
+      long expectedSeq,
+      String expectedPrevHash) {
     String sk = string(item, TableKeys.SK);
     if (!TableKeys.auditSk(expectedSeq).equals(sk)) {
       return false;

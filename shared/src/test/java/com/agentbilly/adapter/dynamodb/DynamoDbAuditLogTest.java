@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,8 @@ class DynamoDbAuditLogTest {
   void appendGivesUpAfterAHundredLostRacesPausingBetweenThem() {
     table.alwaysConflict = true;
     List<Integer> pauses = new ArrayList<>();
-    DynamoDbAuditLog recordingPauses = new DynamoDbAuditLog(table, TABLE, KEY, CLOCK, pauses::add);
+    DynamoDbAuditLog recordingPauses =
+        new DynamoDbAuditLog(table, TABLE, () -> KEY, CLOCK, pauses::add);
 
     assertThatThrownBy(() -> recordingPauses.append(ORG, keyConnected("req-1")))
         .isInstanceOf(IllegalStateException.class)
@@ -382,6 +384,19 @@ class DynamoDbAuditLogTest {
     assertThat(other.prevHash()).isEmpty();
     assertThat(log.verify(OTHER_ORG)).isEqualTo(new Verification(true, 1, null));
     assertThat(log.verify(ORG)).isEqualTo(new Verification(false, 2, "aud_000000000001"));
+  }
+
+  @Test
+  void theKeyIsReadAtEachUseSoAReloadedSecretIsTheOneUsed() {
+    AtomicReference<byte[]> current = new AtomicReference<>(KEY);
+    DynamoDbAuditLog reloading = new DynamoDbAuditLog(table, TABLE, current::get, CLOCK);
+    reloading.append(ORG, keyConnected("req-1"));
+    assertThat(reloading.verify(ORG).valid()).isTrue();
+
+    current.set("the reloaded key, long enough".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(reloading.verify(ORG)).isEqualTo(new Verification(false, 1, "aud_000000000001"));
+    assertThat(log.verify(ORG).valid()).isTrue();
   }
 
   @Test
