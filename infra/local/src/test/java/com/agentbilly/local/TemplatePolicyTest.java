@@ -54,6 +54,10 @@ class TemplatePolicyTest {
       sub(
           "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}"
               + ":secret:agent-billy/${Stage}/*");
+  private static final Object STACKS_OWN_SECRETS =
+      sub(
+          "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}"
+              + ":secret:agent-billy/${Stage}/_stack/*");
   private static final Object SECRETS_MANAGER = sub("secretsmanager.${AWS::Region}.amazonaws.com");
   private static final Object ACCOUNT_ROOT =
       Map.of("AWS", sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"));
@@ -524,6 +528,26 @@ class TemplatePolicyTest {
     }
 
     @Test
+    void stackSecretWritesNoLongerDenied() {
+      SamTemplate broken =
+          mutated(
+              doc ->
+                  statement(doc, ONBOARDING, "NeverTheStacksOwnSecrets")
+                      .put("Action", List.of("secretsmanager:CreateSecret")));
+
+      assertThat(secretManagementViolations(broken))
+          .containsExactly(
+              "OnboardingFunction/ManageKeySecretsUnderPrefix: secretsmanager:PutSecretValue"
+                  + " reaches the stack's own secrets (_stack/*) undenied",
+              "OnboardingFunction/ManageKeySecretsUnderPrefix: secretsmanager:DeleteSecret"
+                  + " reaches the stack's own secrets (_stack/*) undenied",
+              "OnboardingFunction/ManageKeySecretsUnderPrefix: secretsmanager:TagResource"
+                  + " reaches the stack's own secrets (_stack/*) undenied",
+              "OnboardingFunction/ManageKeySecretsUnderPrefix: secretsmanager:DescribeSecret"
+                  + " reaches the stack's own secrets (_stack/*) undenied");
+    }
+
+    @Test
     void onboardingReadingEverySecretOfTheStack() {
       SamTemplate broken =
           mutated(
@@ -915,8 +939,30 @@ class TemplatePolicyTest {
                   + ", outside the stack prefix");
         }
       }
+      if (s.function().equals(ONBOARDING)) {
+        Set<String> denied = deniedOnTheStacksOwnSecrets(t);
+        for (String action : managing) {
+          if (!denied.contains(lower(action))) {
+            violations.add(
+                s.name() + ": " + action + " reaches the stack's own secrets (_stack/*) undenied");
+          }
+        }
+      }
     }
     return violations;
+  }
+
+  /** The actions a Deny statement of onboarding forbids on the stack's own secrets. */
+  private static Set<String> deniedOnTheStacksOwnSecrets(SamTemplate t) {
+    Set<String> denied = new HashSet<>();
+    for (Statement s : statements(t)) {
+      if (s.function().equals(ONBOARDING)
+          && "Deny".equals(s.raw().get("Effect"))
+          && s.resources().contains(STACKS_OWN_SECRETS)) {
+        s.actions().forEach(action -> denied.add(lower(action)));
+      }
+    }
+    return denied;
   }
 
   static List<String> onboardingSecretReadViolations(SamTemplate t) {
