@@ -191,6 +191,46 @@ class MemberIT {
     }
   }
 
+  /** Five owners all step down at once: four succeed, one is last_owner, one owner is left. */
+  @Test
+  void fiveOwnersSteppingDownAtOnceLeaveExactlyOne() throws Exception {
+    String org = newOrg();
+    List<ApiClient> owners = new ArrayList<>(List.of(owner));
+    List<String> ownerIds = new ArrayList<>(List.of(ownerSub()));
+    for (int i = 0; i < 4; i++) {
+      TestUsers.User user = join(org, "owner");
+      owners.add(user.api());
+      ownerIds.add(user.sub());
+    }
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> results = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(owners.size())) {
+      for (int i = 0; i < owners.size(); i++) {
+        ApiClient api = owners.get(i);
+        String self = ownerIds.get(i);
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return changeRole(api, org, self, "manager").status();
+                }));
+      }
+      start.countDown();
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<Integer> result : results) {
+      statuses.add(result.get());
+    }
+
+    assertThat(statuses).containsExactlyInAnyOrder(200, 200, 200, 200, 409);
+    String survivor = ownerIds.get(statuses.indexOf(409));
+    Map<String, String> roles = roles(owners.get(statuses.indexOf(409)), org);
+    assertThat(roles.entrySet().stream().filter(e -> e.getValue().equals("owner")))
+        .singleElement()
+        .extracting(Map.Entry::getKey)
+        .isEqualTo(survivor);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private String newOrg() {

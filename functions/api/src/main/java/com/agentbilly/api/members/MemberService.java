@@ -22,7 +22,7 @@ import java.util.Optional;
 public final class MemberService {
 
   /** Reads and tries again this often when members keep changing underneath; then gives up. */
-  static final int MAX_ATTEMPTS = 5;
+  static final int MAX_ATTEMPTS = 10;
 
   private final OrgStore orgs;
   private final RequestAuditor audit;
