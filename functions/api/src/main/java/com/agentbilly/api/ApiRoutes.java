@@ -24,9 +24,6 @@ public final class ApiRoutes {
             services.keys(),
             services.syncStates(),
             settings.webhookBaseUrl().orElse(null));
-    MemberRoutes memberRoutes =
-        new MemberRoutes(services.orgs(), new MemberService(services.orgs(), services.audit()));
-    InvitationRoutes invitationRoutes = new InvitationRoutes(services.invitations());
     ApiRouter.Builder router =
         ApiRouter.builder(services.orgs())
             .allowedOrigins(settings.allowedOrigins())
@@ -34,16 +31,12 @@ public final class ApiRoutes {
             .route("GET", "/me", orgRoutes::me)
             .route("POST", "/orgs", orgRoutes::create)
             .route("GET", "/orgs/{org}", orgRoutes::describe)
-            .route("GET", "/orgs/{org}/members", memberRoutes::list)
             .route("GET", "/orgs/{org}/sync", orgRoutes::syncStatus)
-            .route("POST", "/orgs/{org}/sync", syncRequests::request)
-            .route("PUT", "/orgs/{org}/members/{user_id}", memberRoutes::changeRole)
-            .route("DELETE", "/orgs/{org}/members/{user_id}", memberRoutes::remove)
-            .route("POST", "/orgs/{org}/invitations", invitationRoutes::create)
-            .route("GET", "/orgs/{org}/invitations", invitationRoutes::list)
-            .route("DELETE", "/orgs/{org}/invitations/{invitation_id}", invitationRoutes::revoke)
-            .route("POST", "/invitations/accept", invitationRoutes::accept);
+            .route("POST", "/orgs/{org}/sync", syncRequests::request);
     new AuditRoutes(services.auditTrail()).addTo(router);
+    new MemberRoutes(services.orgs(), new MemberService(services.orgs(), services.audit()))
+        .addTo(router);
+    new InvitationRoutes(services.invitations()).addTo(router);
     return new MirrorRoutes(services.mirrorReads()).addTo(router).build();
   }
 }

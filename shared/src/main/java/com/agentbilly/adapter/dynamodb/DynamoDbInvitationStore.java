@@ -39,6 +39,9 @@ public final class DynamoDbInvitationStore implements InvitationStore {
   private static final String INVITATION_GSI_SK = "INVITE";
   private static final String OPEN = "attribute_exists(pk) AND expires_at > :now";
 
+  /** How often an accept is tried when DynamoDB reports a conflicting concurrent transaction. */
+  private static final int CONFLICT_ATTEMPTS = 3;
+
   private final DynamoDbClient dynamo;
   private final String table;
 
@@ -125,34 +128,54 @@ public final class DynamoDbInvitationStore implements InvitationStore {
 
   @Override
   public Acceptance accept(Invitation invitation, Membership member, Instant now) {
-    Map<String, AttributeValue> memberItem = DynamoDbOrgStore.membershipItem(member);
-    try {
-      dynamo.transactWriteItems(
-          tx ->
-              tx.transactItems(
-                  useUp(invitation, now),
-                  TransactWriteItem.builder()
-                      .put(
-                          Put.builder()
-                              .tableName(table)
-                              .item(memberItem)
-                              .conditionExpression("attribute_not_exists(pk)")
-                              .build())
-                      .build(),
-                  TransactWriteItem.builder()
-                      .conditionCheck(
-                          ConditionCheck.builder()
-                              .tableName(table)
-                              .key(
-                                  DynamoDbOrgStore.key(
-                                      TableKeys.orgPk(invitation.orgId()), TableKeys.ORG_SK))
-                              .conditionExpression("attribute_exists(pk)")
-                              .build())
-                      .build()));
-      return Acceptance.JOINED;
-    } catch (TransactionCanceledException e) {
-      return isMember(member) ? useUpForMember(invitation, member, now) : Acceptance.NOT_OPEN;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        join(invitation, member, now);
+        return Acceptance.JOINED;
+      } catch (TransactionCanceledException e) {
+        if (attempt < CONFLICT_ATTEMPTS && isConflict(e)) {
+          continue;
+        }
+        return isMember(member) ? useUpForMember(invitation, member, now) : Acceptance.NOT_OPEN;
+      }
     }
+  }
+
+  /**
+   * True when DynamoDB cancelled the transaction because another one was writing the same items at
+   * that moment (not because a condition failed): trying again then decides.
+   */
+  private static boolean isConflict(TransactionCanceledException e) {
+    return e.hasCancellationReasons()
+        && e.cancellationReasons().stream()
+            .anyMatch(reason -> "TransactionConflict".equals(reason.code()));
+  }
+
+  /** Uses the invitation up and adds the member, in one transaction, while the org exists. */
+  private void join(Invitation invitation, Membership member, Instant now) {
+    Map<String, AttributeValue> memberItem = DynamoDbOrgStore.membershipItem(member);
+    dynamo.transactWriteItems(
+        tx ->
+            tx.transactItems(
+                useUp(invitation, now),
+                TransactWriteItem.builder()
+                    .put(
+                        Put.builder()
+                            .tableName(table)
+                            .item(memberItem)
+                            .conditionExpression("attribute_not_exists(pk)")
+                            .build())
+                    .build(),
+                TransactWriteItem.builder()
+                    .conditionCheck(
+                        ConditionCheck.builder()
+                            .tableName(table)
+                            .key(
+                                DynamoDbOrgStore.key(
+                                    TableKeys.orgPk(invitation.orgId()), TableKeys.ORG_SK))
+                            .conditionExpression("attribute_exists(pk)")
+                            .build())
+                    .build()));
   }
 
   /** A member already: the invitation is used up only while they are still a member. */

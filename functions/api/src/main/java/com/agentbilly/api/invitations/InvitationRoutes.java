@@ -6,6 +6,7 @@ import com.agentbilly.domain.invitations.Invitation;
 import com.agentbilly.domain.invitations.InvitationEmail;
 import com.agentbilly.http.ApiRequest;
 import com.agentbilly.http.ApiResponse;
+import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.JsonObjectBody;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,15 @@ public final class InvitationRoutes {
     this.service = service;
   }
 
-  public ApiResponse create(ApiRequest request) {
+  public ApiRouter.Builder addTo(ApiRouter.Builder router) {
+    return router
+        .route("POST", "/orgs/{org}/invitations", this::create)
+        .route("GET", "/orgs/{org}/invitations", this::list)
+        .route("DELETE", "/orgs/{org}/invitations/{invitation_id}", this::revoke)
+        .route("POST", "/invitations/accept", this::accept);
+  }
+
+  ApiResponse create(ApiRequest request) {
     request.allowOnlyQueryParameters(Set.of());
     JsonObjectBody body = request.jsonBody(Set.of("email", "role"));
     String email = body.string("email");
@@ -56,7 +65,7 @@ public final class InvitationRoutes {
             invitation.expiresAt().toString()));
   }
 
-  public ApiResponse list(ApiRequest request) {
+  ApiResponse list(ApiRequest request) {
     request.allowOnlyQueryParameters(Set.of());
     List<InvitationView> open =
         service.open(request.requireOrg()).stream()
@@ -72,13 +81,13 @@ public final class InvitationRoutes {
     return ApiResponse.ok(new InvitationsView(open));
   }
 
-  public ApiResponse revoke(ApiRequest request) {
+  ApiResponse revoke(ApiRequest request) {
     request.allowOnlyQueryParameters(Set.of());
     service.revoke(request, request.pathParameter("invitation_id"));
     return ApiResponse.noContent();
   }
 
-  public ApiResponse accept(ApiRequest request) {
+  ApiResponse accept(ApiRequest request) {
     request.allowOnlyQueryParameters(Set.of());
     String code = request.jsonBody(Set.of("code")).string("code");
     if (code == null) {

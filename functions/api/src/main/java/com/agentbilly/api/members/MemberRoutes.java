@@ -5,6 +5,7 @@ import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.Role;
 import com.agentbilly.http.ApiRequest;
 import com.agentbilly.http.ApiResponse;
+import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.JsonObjectBody;
 import com.agentbilly.port.OrgStore;
 import java.util.Comparator;
@@ -30,7 +31,14 @@ public final class MemberRoutes {
     this.service = service;
   }
 
-  public ApiResponse list(ApiRequest request) {
+  public ApiRouter.Builder addTo(ApiRouter.Builder router) {
+    return router
+        .route("GET", "/orgs/{org}/members", this::list)
+        .route("PUT", "/orgs/{org}/members/{user_id}", this::changeRole)
+        .route("DELETE", "/orgs/{org}/members/{user_id}", this::remove);
+  }
+
+  ApiResponse list(ApiRequest request) {
     request.allowOnlyQueryParameters(Set.of());
     List<MemberView> members =
         orgs.members(request.requireOrg()).stream()
@@ -43,14 +51,14 @@ public final class MemberRoutes {
     return ApiResponse.ok(new MembersView(members));
   }
 
-  public ApiResponse changeRole(ApiRequest request) {
+  ApiResponse changeRole(ApiRequest request) {
     request.allowOnlyQueryParameters(Set.of());
     Role role = requiredRole(request.jsonBody(Set.of("role")));
     Membership changed = service.changeRole(request, request.pathParameter("user_id"), role);
     return ApiResponse.ok(new RoleView(changed.userId(), changed.role().wireName()));
   }
 
-  public ApiResponse remove(ApiRequest request) {
+  ApiResponse remove(ApiRequest request) {
     request.allowOnlyQueryParameters(Set.of());
     service.remove(request, request.pathParameter("user_id"));
     return ApiResponse.noContent();
