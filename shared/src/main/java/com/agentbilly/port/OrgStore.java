@@ -3,6 +3,7 @@ package com.agentbilly.port;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.Org;
 import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.Role;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +29,25 @@ public interface OrgStore {
 
   /** Adds a member, or replaces the member's role when already a member. */
   void putMembership(Membership membership);
+
+  /**
+   * Sets a member's role, atomically and only if the member's role is still {@code expected} and,
+   * when {@code keptOwner} is given, that user is still an owner. Checking an owner who stays is
+   * what keeps an org from losing its last owner to two concurrent demotions.
+   *
+   * @param keptOwner another member who must still be an owner, or null when none needs to be
+   * @return false when a condition no longer held (nothing changed; read again and decide again)
+   */
+  boolean changeRole(OrgId org, String userId, Role expected, Role role, String keptOwner);
+
+  /**
+   * Removes a member, atomically and only if the member's role is still {@code expected} and, when
+   * {@code keptOwner} is given, that user is still an owner.
+   *
+   * @param keptOwner another member who must still be an owner, or null when none needs to be
+   * @return false when a condition no longer held (nothing changed; read again and decide again)
+   */
+  boolean removeMember(OrgId org, String userId, Role expected, String keptOwner);
 
   /**
    * Records the org's Stripe account if none is recorded yet.

@@ -42,6 +42,22 @@ public final class ApiEvents {
     return this;
   }
 
+  /**
+   * Sets one claim of a signed-in caller (after {@link #as}); a null value removes it, as when a
+   * token carries no such claim.
+   */
+  @SuppressWarnings("unchecked")
+  public ApiEvents claim(String name, String value) {
+    Map<String, Object> claims =
+        (Map<String, Object>) event.getRequestContext().getAuthorizer().get("claims");
+    if (value == null) {
+      claims.remove(name);
+    } else {
+      claims.put(name, value);
+    }
+    return this;
+  }
+
   public ApiEvents path(String name, String value) {
     Map<String, String> params =
         event.getPathParameters() == null ? new HashMap<>() : event.getPathParameters();

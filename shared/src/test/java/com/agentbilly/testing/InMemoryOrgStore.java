@@ -3,6 +3,7 @@ package com.agentbilly.testing;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.Org;
 import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.Role;
 import com.agentbilly.port.OrgStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,35 @@ public final class InMemoryOrgStore implements OrgStore {
   @Override
   public void putMembership(Membership membership) {
     memberships.put(membership.orgId().value() + "/" + membership.userId(), membership);
+  }
+
+  @Override
+  public synchronized boolean changeRole(
+      OrgId org, String userId, Role expected, Role role, String keptOwner) {
+    Membership current = memberships.get(org.value() + "/" + userId);
+    if (current == null || current.role() != expected || !isOwner(org, keptOwner)) {
+      return false;
+    }
+    putMembership(
+        new Membership(
+            org, current.orgName(), userId, current.username(), role, current.joinedAt()));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean removeMember(
+      OrgId org, String userId, Role expected, String keptOwner) {
+    Membership current = memberships.get(org.value() + "/" + userId);
+    if (current == null || current.role() != expected || !isOwner(org, keptOwner)) {
+      return false;
+    }
+    memberships.remove(org.value() + "/" + userId);
+    return true;
+  }
+
+  private boolean isOwner(OrgId org, String userId) {
+    return userId == null
+        || findMembership(org, userId).map(m -> m.role() == Role.OWNER).orElse(false);
   }
 
   @Override

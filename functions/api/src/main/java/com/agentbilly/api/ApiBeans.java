@@ -1,10 +1,12 @@
 package com.agentbilly.api;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
+import com.agentbilly.adapter.dynamodb.DynamoDbInvitationStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
@@ -97,6 +99,18 @@ public class ApiBeans {
   }
 
   @Singleton
+  InvitationService invitationService(
+      DynamoDbClient dynamo,
+      Settings settings,
+      OrgStore orgs,
+      RequestAuditor audit,
+      Clock clock,
+      SecureRandom random) {
+    return new InvitationService(
+        new DynamoDbInvitationStore(dynamo, settings.tableName()), orgs, audit, clock, random);
+  }
+
+  @Singleton
   ApiRouter apiRouter(
       OrgStore orgs,
       KeyMetadataStore keys,
@@ -106,7 +120,8 @@ public class ApiBeans {
       MirrorReads mirrorReads,
       AuditTrail auditTrail,
       SyncStateStore syncStates,
-      SyncRequests syncRequests) {
+      SyncRequests syncRequests,
+      InvitationService invitations) {
     return ApiRoutes.router(
         new ApiServices(
             orgs,
@@ -117,6 +132,7 @@ public class ApiBeans {
             mirrorReads,
             auditTrail,
             syncStates,
-            syncRequests));
+            syncRequests,
+            invitations));
   }
 }

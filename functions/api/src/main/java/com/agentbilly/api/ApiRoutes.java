@@ -1,7 +1,9 @@
 package com.agentbilly.api;
 
 import com.agentbilly.api.audit.AuditRoutes;
+import com.agentbilly.api.invitations.InvitationRoutes;
 import com.agentbilly.api.members.MemberRoutes;
+import com.agentbilly.api.members.MemberService;
 import com.agentbilly.api.mirror.MirrorRoutes;
 import com.agentbilly.api.orgs.OrgRoutes;
 import com.agentbilly.api.sync.SyncRequests;
@@ -29,10 +31,12 @@ public final class ApiRoutes {
             .route("GET", "/me", orgRoutes::me)
             .route("POST", "/orgs", orgRoutes::create)
             .route("GET", "/orgs/{org}", orgRoutes::describe)
-            .route("GET", "/orgs/{org}/members", new MemberRoutes(services.orgs())::list)
             .route("GET", "/orgs/{org}/sync", orgRoutes::syncStatus)
             .route("POST", "/orgs/{org}/sync", syncRequests::request);
     new AuditRoutes(services.auditTrail()).addTo(router);
+    new MemberRoutes(services.orgs(), new MemberService(services.orgs(), services.audit()))
+        .addTo(router);
+    new InvitationRoutes(services.invitations()).addTo(router);
     return new MirrorRoutes(services.mirrorReads()).addTo(router).build();
   }
 }

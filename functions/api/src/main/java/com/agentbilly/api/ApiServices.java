@@ -1,6 +1,7 @@
 package com.agentbilly.api;
 
 import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.api.sync.SyncRequests;
@@ -20,4 +21,5 @@ public record ApiServices(
     MirrorReads mirrorReads,
     AuditTrail auditTrail,
     SyncStateStore syncStates,
-    SyncRequests syncRequests) {}
+    SyncRequests syncRequests,
+    InvitationService invitations) {}

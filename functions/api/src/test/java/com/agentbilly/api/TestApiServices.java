@@ -1,6 +1,7 @@
 package com.agentbilly.api;
 
 import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.api.orgs.OrgService;
@@ -10,10 +11,12 @@ import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.AuditLog;
+import com.agentbilly.port.InvitationStore;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import com.agentbilly.port.SyncStateStore;
+import com.agentbilly.testing.InMemoryInvitationStore;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
@@ -40,6 +43,7 @@ public final class TestApiServices {
   private SyncStateStore syncStates = new InMemorySyncStateStore();
   private SyncRequests syncRequests;
   private byte[] cursorKey = new byte[32];
+  private InvitationStore invitations;
 
   public TestApiServices orgs(OrgStore orgs) {
     this.orgs = orgs;
@@ -92,6 +96,12 @@ public final class TestApiServices {
     return this;
   }
 
+  /** The invitation store; by default one in memory that accepts into {@link #orgs}. */
+  public TestApiServices invitations(InvitationStore invitations) {
+    this.invitations = invitations;
+    return this;
+  }
+
   public ApiServices services() {
     RequestAuditor audit = new RequestAuditor(auditLog);
     byte[] key = cursorKey.clone();
@@ -106,7 +116,13 @@ public final class TestApiServices {
         syncStates,
         syncRequests != null
             ? syncRequests
-            : new SyncRequests(keys, new InMemorySyncLease(), org -> {}, audit, clock));
+            : new SyncRequests(keys, new InMemorySyncLease(), org -> {}, audit, clock),
+        new InvitationService(
+            invitations != null ? invitations : new InMemoryInvitationStore(orgs),
+            orgs,
+            audit,
+            clock,
+            new SecureRandom()));
   }
 
   public ApiRouter router() {

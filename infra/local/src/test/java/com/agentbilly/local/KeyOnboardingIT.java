@@ -8,6 +8,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
+import com.agentbilly.adapter.dynamodb.DynamoDbInvitationStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.config.KeyFingerprints;
 import com.agentbilly.config.Settings;
@@ -20,6 +21,7 @@ import com.agentbilly.domain.audit.AuditActor;
 import com.agentbilly.domain.audit.AuditEntry;
 import com.agentbilly.domain.audit.AuditEvent;
 import com.agentbilly.domain.audit.AuditOutcome;
+import com.agentbilly.domain.invitations.InvitationCode;
 import com.agentbilly.port.AuditLog.Verification;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -132,6 +134,7 @@ class KeyOnboardingIT {
   private static SecretScan scan;
   private static DynamoDbOrgStore orgStore;
   private static DynamoDbAuditLog auditLog;
+  private static DynamoDbInvitationStore invitationStore;
   private static KeyFingerprints fingerprints;
 
   private final LocalStack stack;
@@ -154,6 +157,7 @@ class KeyOnboardingIT {
     secrets = SecretsManagerClient.builder().httpClient(http).build();
     scan = new SecretScan(dynamo, secrets, stack.info().table());
     orgStore = new DynamoDbOrgStore(dynamo, stack.info().table());
+    invitationStore = new DynamoDbInvitationStore(dynamo, stack.info().table());
     StackSecrets stackSecrets = new StackSecrets(secrets, settings);
     auditLog =
         new DynamoDbAuditLog(
@@ -818,15 +822,31 @@ class KeyOnboardingIT {
                 .status())
         .isEqualTo(200);
     addMember(org, LocalStack.VIEWER, Role.VIEWER);
+    String openCode = invite(org, "someone@example.test", "viewer");
+    String usedCode = invite(org, LocalStack.MANAGER, "manager");
+    ApiResponse accepted =
+        stack.api().as(LocalStack.MANAGER).post("/invitations/accept", Map.of("code", usedCode));
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+    assertThat(invitationStore.findByCodeHash(InvitationCode.presented(openCode).hash()))
+        .isPresent();
     assertThat(itemsOf(org)).isNotEmpty();
 
     ApiResponse deleted = owner.delete("/orgs/" + org);
 
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
     assertThat(itemsOf(org)).isEmpty();
+    assertThat(scan.find(org)).as("any item or secret that names the org").isEmpty();
+    assertThat(invitationStore.findByCodeHash(InvitationCode.presented(openCode).hash())).isEmpty();
+    assertThat(
+            stack
+                .api()
+                .as(LocalStack.MANAGER)
+                .post("/invitations/accept", Map.of("code", openCode))
+                .status())
+        .isEqualTo(404);
     assertThat(scan.secretNames())
         .noneMatch(name -> name.startsWith(settings.secretPrefix() + org));
-    for (String user : List.of(LocalStack.OWNER, LocalStack.VIEWER)) {
+    for (String user : List.of(LocalStack.OWNER, LocalStack.VIEWER, LocalStack.MANAGER)) {
       JsonNode memberships = stack.api().as(user).get("/me").json().get("memberships");
       assertThat(memberships.findValuesAsText("org_id")).doesNotContain(org);
     }
@@ -984,6 +1004,14 @@ class KeyOnboardingIT {
     assertThat(rejected.keyPurpose()).isEqualTo("viewer");
     assertThat(rejected.details()).isEqualTo(details);
     assertThat(auditLog.verify(new OrgId(org))).isEqualTo(new Verification(true, 2, null));
+  }
+
+  /** Invites {@code email} into the org as its owner; the invitation's code. */
+  private String invite(String org, String email, String role) {
+    ApiResponse invited =
+        owner.post("/orgs/" + org + "/invitations", Map.of("email", email, "role", role));
+    assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+    return invited.json().get("code").asText();
   }
 
   private void addMember(String org, String username, Role role) {

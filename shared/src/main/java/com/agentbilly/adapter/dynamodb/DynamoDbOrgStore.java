@@ -19,11 +19,15 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /** {@link OrgStore} on the single DynamoDB table. */
 public final class DynamoDbOrgStore implements OrgStore {
@@ -129,6 +133,62 @@ public final class DynamoDbOrgStore implements OrgStore {
   }
 
   @Override
+  public boolean changeRole(OrgId org, String userId, Role expected, Role role, String keptOwner) {
+    Update update =
+        Update.builder()
+            .tableName(table)
+            .key(key(TableKeys.orgPk(org), TableKeys.memberSk(userId)))
+            .updateExpression("SET #role = :role")
+            .conditionExpression("#role = :expected")
+            .expressionAttributeNames(Map.of("#role", "role"))
+            .expressionAttributeValues(
+                Map.of(":role", s(role.wireName()), ":expected", s(expected.wireName())))
+            .build();
+    return writeKeepingOwner(org, TransactWriteItem.builder().update(update).build(), keptOwner);
+  }
+
+  @Override
+  public boolean removeMember(OrgId org, String userId, Role expected, String keptOwner) {
+    Delete delete =
+        Delete.builder()
+            .tableName(table)
+            .key(key(TableKeys.orgPk(org), TableKeys.memberSk(userId)))
+            .conditionExpression("#role = :expected")
+            .expressionAttributeNames(Map.of("#role", "role"))
+            .expressionAttributeValues(Map.of(":expected", s(expected.wireName())))
+            .build();
+    return writeKeepingOwner(org, TransactWriteItem.builder().delete(delete).build(), keptOwner);
+  }
+
+  /**
+   * One transaction: the conditional write, and — when {@code keptOwner} is given — a check that
+   * they are still an owner. Transactions are serialisable, so every committed one leaves an owner.
+   */
+  private boolean writeKeepingOwner(OrgId org, TransactWriteItem write, String keptOwner) {
+    List<TransactWriteItem> items = new ArrayList<>();
+    items.add(write);
+    if (keptOwner != null) {
+      items.add(
+          TransactWriteItem.builder()
+              .conditionCheck(
+                  ConditionCheck.builder()
+                      .tableName(table)
+                      .key(key(TableKeys.orgPk(org), TableKeys.memberSk(keptOwner)))
+                      .conditionExpression("#role = :owner")
+                      .expressionAttributeNames(Map.of("#role", "role"))
+                      .expressionAttributeValues(Map.of(":owner", s(Role.OWNER.wireName())))
+                      .build())
+              .build());
+    }
+    try {
+      dynamo.transactWriteItems(tx -> tx.transactItems(items));
+      return true;
+    } catch (TransactionCanceledException e) {
+      return false;
+    }
+  }
+
+  @Override
   public String recordStripeAccount(OrgId org, String account) {
     try {
       dynamo.updateItem(
@@ -169,7 +229,7 @@ public final class DynamoDbOrgStore implements OrgStore {
     }
   }
 
-  private static Map<String, AttributeValue> key(String pk, String sk) {
+  static Map<String, AttributeValue> key(String pk, String sk) {
     return Map.of(TableKeys.PK, s(pk), TableKeys.SK, s(sk));
   }
 
@@ -187,7 +247,8 @@ public final class DynamoDbOrgStore implements OrgStore {
     return item;
   }
 
-  private static Map<String, AttributeValue> membershipItem(Membership m) {
+  /** The item of a membership; also written by the invitation store when one is accepted. */
+  static Map<String, AttributeValue> membershipItem(Membership m) {
     Map<String, AttributeValue> item =
         new HashMap<>(key(TableKeys.orgPk(m.orgId()), TableKeys.memberSk(m.userId())));
     item.put("type", s("membership"));

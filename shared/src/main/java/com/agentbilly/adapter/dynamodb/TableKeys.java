@@ -96,4 +96,18 @@ final class TableKeys {
   static String eventLedgerPk(OrgId org) {
     return orgPk(org) + "#EVT";
   }
+
+  /** Sort-key prefix of an org's invitations, in the org's own partition. */
+  static final String INVITATION_SK_PREFIX = "INVITE#";
+
+  static String invitationSk(String invitationId) {
+    return INVITATION_SK_PREFIX + invitationId;
+  }
+
+  /**
+   * The code-hash index entry of an invitation ({@code gsi2pk}): the only way to it from outside.
+   */
+  static String invitationCodePk(String codeHash) {
+    return "INVITE#" + codeHash;
+  }
 }

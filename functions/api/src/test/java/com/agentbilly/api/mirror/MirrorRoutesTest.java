@@ -74,7 +74,13 @@ class MirrorRoutesTest {
             Route.of("GET", "/orgs/{org}/audit"),
             Route.of("GET", "/orgs/{org}/audit/verify"),
             Route.of("GET", "/orgs/{org}/sync"),
-            Route.of("POST", "/orgs/{org}/sync")));
+            Route.of("POST", "/orgs/{org}/sync"),
+            Route.of("PUT", "/orgs/{org}/members/{user_id}"),
+            Route.of("DELETE", "/orgs/{org}/members/{user_id}"),
+            Route.of("POST", "/orgs/{org}/invitations"),
+            Route.of("GET", "/orgs/{org}/invitations"),
+            Route.of("DELETE", "/orgs/{org}/invitations/{invitation_id}"),
+            Route.of("POST", "/invitations/accept")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 

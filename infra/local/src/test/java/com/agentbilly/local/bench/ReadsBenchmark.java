@@ -4,6 +4,7 @@ import static com.agentbilly.local.bench.Latencies.millis;
 import static com.agentbilly.local.bench.Latencies.percentile;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
+import com.agentbilly.adapter.dynamodb.DynamoDbInvitationStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
@@ -11,6 +12,7 @@ import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.ApiServices;
 import com.agentbilly.api.audit.AuditTrail;
+import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
@@ -125,7 +127,13 @@ public final class ReadsBenchmark {
                         new InMemorySyncLease(),
                         org -> {},
                         new RequestAuditor(new RecordingAuditLog()),
-                        Clock.systemUTC()))));
+                        Clock.systemUTC()),
+                    new InvitationService(
+                        new DynamoDbInvitationStore(recorded, table),
+                        orgs,
+                        audit,
+                        clock,
+                        new SecureRandom()))));
   }
 
   /** Runs the benchmark; see the class comment for the arguments. */
