@@ -1,6 +1,7 @@
 package com.agentbilly.api;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
+import com.agentbilly.adapter.dynamodb.DynamoDbMirrorAggregates;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
@@ -8,6 +9,7 @@ import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.summary.SummaryReads;
 import com.agentbilly.api.sync.LambdaSyncInvoker;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
@@ -96,6 +98,12 @@ public class ApiBeans {
         clock);
   }
 
+  /** The summary reads the aggregates the mirror store keeps, in the same table. */
+  @Singleton
+  SummaryReads summaryReads(DynamoDbClient dynamo, Settings settings, Clock clock) {
+    return new SummaryReads(new DynamoDbMirrorAggregates(dynamo, settings.tableName()), clock);
+  }
+
   @Singleton
   ApiRouter apiRouter(
       OrgStore orgs,
@@ -106,7 +114,8 @@ public class ApiBeans {
       MirrorReads mirrorReads,
       AuditTrail auditTrail,
       SyncStateStore syncStates,
-      SyncRequests syncRequests) {
+      SyncRequests syncRequests,
+      SummaryReads summaryReads) {
     return ApiRoutes.router(
         new ApiServices(
             orgs,
@@ -117,6 +126,7 @@ public class ApiBeans {
             mirrorReads,
             auditTrail,
             syncStates,
-            syncRequests));
+            syncRequests,
+            summaryReads));
   }
 }

@@ -4,6 +4,7 @@ import com.agentbilly.api.audit.AuditRoutes;
 import com.agentbilly.api.members.MemberRoutes;
 import com.agentbilly.api.mirror.MirrorRoutes;
 import com.agentbilly.api.orgs.OrgRoutes;
+import com.agentbilly.api.summary.SummaryRoutes;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.ApiRouter;
@@ -33,6 +34,7 @@ public final class ApiRoutes {
             .route("GET", "/orgs/{org}/sync", orgRoutes::syncStatus)
             .route("POST", "/orgs/{org}/sync", syncRequests::request);
     new AuditRoutes(services.auditTrail()).addTo(router);
+    new SummaryRoutes(services.summaryReads()).addTo(router);
     return new MirrorRoutes(services.mirrorReads()).addTo(router).build();
   }
 }

@@ -3,6 +3,7 @@ package com.agentbilly.api;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.summary.SummaryReads;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.RequestAuditor;
@@ -20,4 +21,5 @@ public record ApiServices(
     MirrorReads mirrorReads,
     AuditTrail auditTrail,
     SyncStateStore syncStates,
-    SyncRequests syncRequests) {}
+    SyncRequests syncRequests,
+    SummaryReads summaryReads) {}

@@ -4,6 +4,7 @@ import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.summary.SummaryReads;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.mirror.PageCursors;
@@ -11,6 +12,7 @@ import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.MirrorAggregates;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import com.agentbilly.port.SyncStateStore;
@@ -40,6 +42,7 @@ public final class TestApiServices {
   private SyncStateStore syncStates = new InMemorySyncStateStore();
   private SyncRequests syncRequests;
   private byte[] cursorKey = new byte[32];
+  private MirrorAggregates aggregates;
 
   public TestApiServices orgs(OrgStore orgs) {
     this.orgs = orgs;
@@ -87,6 +90,12 @@ public final class TestApiServices {
     return this;
   }
 
+  /** The summary's aggregates; by default the mirror's, when it is an in-memory one. */
+  public TestApiServices aggregates(MirrorAggregates aggregates) {
+    this.aggregates = aggregates;
+    return this;
+  }
+
   public TestApiServices cursorKey(byte[] cursorKey) {
     this.cursorKey = cursorKey.clone();
     return this;
@@ -106,7 +115,15 @@ public final class TestApiServices {
         syncStates,
         syncRequests != null
             ? syncRequests
-            : new SyncRequests(keys, new InMemorySyncLease(), org -> {}, audit, clock));
+            : new SyncRequests(keys, new InMemorySyncLease(), org -> {}, audit, clock),
+        new SummaryReads(summaryAggregates(), clock));
+  }
+
+  private MirrorAggregates summaryAggregates() {
+    if (aggregates != null) {
+      return aggregates;
+    }
+    return mirror instanceof MirrorAggregates kept ? kept : new InMemoryMirrorStore();
   }
 
   public ApiRouter router() {

@@ -101,6 +101,7 @@ class TemplatePolicyTest {
               "dynamodb:UpdateItem",
               "dynamodb:Query",
               "dynamodb:BatchWriteItem",
+              "dynamodb:TransactWriteItems",
               "secretsmanager:GetSecretValue",
               "kms:Decrypt"),
           WEBHOOK,
@@ -110,6 +111,7 @@ class TemplatePolicyTest {
               "dynamodb:UpdateItem",
               "dynamodb:DeleteItem",
               "dynamodb:Query",
+              "dynamodb:TransactWriteItems",
               "secretsmanager:GetSecretValue",
               "kms:Decrypt"));
 

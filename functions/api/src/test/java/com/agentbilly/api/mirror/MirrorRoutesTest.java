@@ -74,7 +74,8 @@ class MirrorRoutesTest {
             Route.of("GET", "/orgs/{org}/audit"),
             Route.of("GET", "/orgs/{org}/audit/verify"),
             Route.of("GET", "/orgs/{org}/sync"),
-            Route.of("POST", "/orgs/{org}/sync")));
+            Route.of("POST", "/orgs/{org}/sync"),
+            Route.of("GET", "/orgs/{org}/summary")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 

@@ -5,6 +5,7 @@ import static com.agentbilly.local.bench.Latencies.percentile;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbMirrorAggregates;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.api.ApiHandler;
@@ -14,6 +15,7 @@ import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.summary.SummaryReads;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
@@ -125,7 +127,8 @@ public final class ReadsBenchmark {
                         new InMemorySyncLease(),
                         org -> {},
                         new RequestAuditor(new RecordingAuditLog()),
-                        Clock.systemUTC()))));
+                        Clock.systemUTC()),
+                    new SummaryReads(new DynamoDbMirrorAggregates(recorded, table), clock))));
   }
 
   /** Runs the benchmark; see the class comment for the arguments. */
