@@ -44,6 +44,9 @@ public final class SummaryContributions {
   public static final Set<ObjectType> SUMMARISED =
       Set.of(ObjectType.SUBSCRIPTION, ObjectType.CHARGE, ObjectType.REFUND);
 
+  /** Far above any amount or percentage Stripe accepts (amounts are at most 8 digits). */
+  private static final BigDecimal LARGEST_AMOUNT = BigDecimal.TEN.pow(12);
+
   private SummaryContributions() {}
 
   /** Whether objects of {@code type} contribute anything to the summary. */
@@ -230,22 +233,25 @@ public final class SummaryContributions {
         : Optional.empty();
   }
 
-  /** A number, or a decimal string as Stripe's {@code *_decimal} fields are. */
+  /**
+   * A number, or a decimal string as Stripe's {@code *_decimal} fields are; absent when it is not
+   * one, or is beyond any amount Stripe allows (so no figure can overflow).
+   */
   private static Optional<BigDecimal> decimal(JsonNode object, String field) {
     JsonNode value = object.get(field);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (value.isNumber()) {
-      return Optional.of(value.decimalValue());
-    }
-    if (value.isTextual()) {
+    BigDecimal decimal = null;
+    if (value != null && value.isNumber()) {
+      decimal = value.decimalValue();
+    } else if (value != null && value.isTextual()) {
       try {
-        return Optional.of(new BigDecimal(value.asText()));
+        decimal = new BigDecimal(value.asText());
       } catch (NumberFormatException e) {
         return Optional.empty();
       }
     }
-    return Optional.empty();
+    if (decimal == null || decimal.abs().compareTo(LARGEST_AMOUNT) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(decimal);
   }
 }

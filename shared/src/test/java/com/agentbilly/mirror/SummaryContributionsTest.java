@@ -92,6 +92,16 @@ class SummaryContributionsTest {
   }
 
   @Test
+  void anAbsurdUnitAmountCountsNothingRatherThanOverflowing() {
+    String json =
+        "{\"id\":\"sub_1\",\"status\":\"active\",\"currency\":\"usd\",\"items\":{\"data\":[{"
+            + "\"quantity\":1,\"price\":{\"unit_amount_decimal\":\"1e999999999\","
+            + "\"recurring\":{\"interval\":\"day\"}}}]}}";
+    assertThat(SummaryContributions.of(ObjectType.SUBSCRIPTION, json, false))
+        .isEqualTo(Buckets.of(BucketKey.totals("usd"), subscriptionFigures(0, 1, 0, 0)));
+  }
+
+  @Test
   void chargesCountOnTheDayTheyWereCreated() {
     assertThat(SummaryContributions.of(ObjectType.CHARGE, charge("succeeded", "true"), false))
         .isEqualTo(Buckets.of(BucketKey.day(DAY, "usd"), new Figures(0, 0, 0, 0, 1999, 0, 0)));
