@@ -9,9 +9,15 @@ import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.domain.mirror.WriteOutcome;
+import com.agentbilly.domain.summary.BucketKey;
+import com.agentbilly.domain.summary.Buckets;
+import com.agentbilly.domain.summary.Figures;
+import com.agentbilly.mirror.SummaryContributions;
+import com.agentbilly.port.MirrorAggregates;
 import com.agentbilly.port.MirrorStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,9 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * STALE, SAME, CONFLICT), tombstones (a deletion without {@code created} keeps the last JSON),
  * newest first by {@code created} then id, filters as the store compares them ({@code email}
  * case-insensitive), {@code includeDeleted}, and sealed cursors bound to org, type and filters.
- * Counts writes that were refused, for tests that want to see the guard at work.
+ * Keeps the summary aggregates as the DynamoDB store does: each applied write adds {@link
+ * SummaryContributions#change} of the stored and the new state, in the same step.
  */
-public final class InMemoryMirrorStore implements MirrorStore {
+public final class InMemoryMirrorStore implements MirrorStore, MirrorAggregates {
 
   private record Key(OrgId org, ObjectType type, String id) {}
 
@@ -38,6 +45,7 @@ public final class InMemoryMirrorStore implements MirrorStore {
       MirrorItem item, StripeObjectFields fields, String sortKey, String writtenJson) {}
 
   private final Map<Key, Stored> items = new ConcurrentHashMap<>();
+  private final Map<OrgId, Buckets> aggregates = new ConcurrentHashMap<>();
   private final Clock clock;
   private final PageCursors cursors;
 
@@ -88,7 +96,15 @@ public final class InMemoryMirrorStore implements MirrorStore {
             document.snapshot(),
             clock.instant(),
             document.deleted());
+    Buckets change =
+        SummaryContributions.change(
+            document.type(),
+            current == null
+                ? null
+                : new SummaryContributions.State(current.item().json(), current.item().deleted()),
+            new SummaryContributions.State(document.json(), document.deleted()));
     items.put(key, new Stored(item, fields, fields.sortKey(document.id()), document.json()));
+    aggregates.merge(org, change, Buckets::plus);
     return WriteOutcome.APPLIED;
   }
 
@@ -126,6 +142,26 @@ public final class InMemoryMirrorStore implements MirrorStore {
     return new ListPage(page.stream().map(Stored::item).toList(), cursor);
   }
 
+  @Override
+  public synchronized Buckets read(OrgId org, LocalDate firstDay) {
+    Buckets read = Buckets.NONE;
+    for (Map.Entry<BucketKey, Figures> bucket :
+        aggregates.getOrDefault(org, Buckets.NONE).asMap().entrySet()) {
+      if (bucket.getKey().isTotals() || !bucket.getKey().day().isBefore(firstDay)) {
+        read = read.plus(bucket.getKey(), bucket.getValue());
+      }
+    }
+    return read;
+  }
+
+  /** Every object of {@code org}, tombstones included, in no particular order. */
+  public synchronized List<MirrorItem> all(OrgId org) {
+    return items.entrySet().stream()
+        .filter(entry -> entry.getKey().org().equals(org))
+        .map(entry -> entry.getValue().item())
+        .toList();
+  }
+
   /** How many objects (tombstones included) the org has of {@code type}. */
   public int size(OrgId org, ObjectType type) {
     return (int)
@@ -133,8 +169,9 @@ public final class InMemoryMirrorStore implements MirrorStore {
   }
 
   /** Forgets every object of {@code org}, as org deletion does. */
-  public void deleteOrgData(OrgId org) {
+  public synchronized void deleteOrgData(OrgId org) {
     items.keySet().removeIf(k -> k.org().equals(org));
+    aggregates.remove(org);
   }
 
   private static byte[] randomKey() {

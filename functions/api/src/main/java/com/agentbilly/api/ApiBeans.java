@@ -2,6 +2,7 @@ package com.agentbilly.api;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.dynamodb.DynamoDbInvitationStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbMirrorAggregates;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
@@ -10,6 +11,7 @@ import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.summary.SummaryReads;
 import com.agentbilly.api.sync.LambdaSyncInvoker;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
@@ -98,6 +100,12 @@ public class ApiBeans {
         clock);
   }
 
+  /** The summary reads the aggregates the mirror store keeps, in the same table. */
+  @Singleton
+  SummaryReads summaryReads(DynamoDbClient dynamo, Settings settings, Clock clock) {
+    return new SummaryReads(new DynamoDbMirrorAggregates(dynamo, settings.tableName()), clock);
+  }
+
   @Singleton
   InvitationService invitationService(
       DynamoDbClient dynamo,
@@ -121,7 +129,8 @@ public class ApiBeans {
       AuditTrail auditTrail,
       SyncStateStore syncStates,
       SyncRequests syncRequests,
-      InvitationService invitations) {
+      InvitationService invitations,
+      SummaryReads summaryReads) {
     return ApiRoutes.router(
         new ApiServices(
             orgs,
@@ -133,6 +142,7 @@ public class ApiBeans {
             auditTrail,
             syncStates,
             syncRequests,
-            invitations));
+            invitations,
+            summaryReads));
   }
 }

@@ -6,6 +6,7 @@ import com.agentbilly.api.members.MemberRoutes;
 import com.agentbilly.api.members.MemberService;
 import com.agentbilly.api.mirror.MirrorRoutes;
 import com.agentbilly.api.orgs.OrgRoutes;
+import com.agentbilly.api.summary.SummaryRoutes;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.ApiRouter;
@@ -37,6 +38,7 @@ public final class ApiRoutes {
     new MemberRoutes(services.orgs(), new MemberService(services.orgs(), services.audit()))
         .addTo(router);
     new InvitationRoutes(services.invitations()).addTo(router);
+    new SummaryRoutes(services.summaryReads()).addTo(router);
     return new MirrorRoutes(services.mirrorReads()).addTo(router).build();
   }
 }

@@ -4,6 +4,7 @@ import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.summary.SummaryReads;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.RequestAuditor;
@@ -22,4 +23,5 @@ public record ApiServices(
     AuditTrail auditTrail,
     SyncStateStore syncStates,
     SyncRequests syncRequests,
-    InvitationService invitations) {}
+    InvitationService invitations,
+    SummaryReads summaryReads) {}

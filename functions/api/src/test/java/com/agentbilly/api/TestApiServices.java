@@ -5,6 +5,7 @@ import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
 import com.agentbilly.api.orgs.OrgService;
+import com.agentbilly.api.summary.SummaryReads;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.mirror.PageCursors;
@@ -13,6 +14,7 @@ import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.InvitationStore;
 import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.MirrorAggregates;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import com.agentbilly.port.SyncStateStore;
@@ -44,6 +46,7 @@ public final class TestApiServices {
   private SyncRequests syncRequests;
   private byte[] cursorKey = new byte[32];
   private InvitationStore invitations;
+  private MirrorAggregates aggregates;
 
   public TestApiServices orgs(OrgStore orgs) {
     this.orgs = orgs;
@@ -91,6 +94,12 @@ public final class TestApiServices {
     return this;
   }
 
+  /** The summary's aggregates; by default the mirror's, when it is an in-memory one. */
+  public TestApiServices aggregates(MirrorAggregates aggregates) {
+    this.aggregates = aggregates;
+    return this;
+  }
+
   public TestApiServices cursorKey(byte[] cursorKey) {
     this.cursorKey = cursorKey.clone();
     return this;
@@ -122,7 +131,15 @@ public final class TestApiServices {
             orgs,
             audit,
             clock,
-            new SecureRandom()));
+            new SecureRandom()),
+        new SummaryReads(summaryAggregates(), clock));
+  }
+
+  private MirrorAggregates summaryAggregates() {
+    if (aggregates != null) {
+      return aggregates;
+    }
+    return mirror instanceof MirrorAggregates kept ? kept : new InMemoryMirrorStore();
   }
 
   public ApiRouter router() {

@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -300,6 +302,12 @@ class DynamoDbMirrorStoreIT extends MirrorStoreContract {
     public QueryResponse query(QueryRequest request) {
       calls.add(request.indexName() == null ? "Query" : "Query " + request.indexName());
       return delegate.query(request);
+    }
+
+    @Override
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+      calls.add("TransactWriteItems");
+      return delegate.transactWriteItems(request);
     }
 
     @Override

@@ -105,6 +105,7 @@ class TemplatePolicyTest {
               "dynamodb:UpdateItem",
               "dynamodb:Query",
               "dynamodb:BatchWriteItem",
+              "dynamodb:TransactWriteItems",
               "secretsmanager:GetSecretValue",
               "kms:Decrypt"),
           WEBHOOK,
@@ -114,6 +115,7 @@ class TemplatePolicyTest {
               "dynamodb:UpdateItem",
               "dynamodb:DeleteItem",
               "dynamodb:Query",
+              "dynamodb:TransactWriteItems",
               "secretsmanager:GetSecretValue",
               "kms:Decrypt"));
 

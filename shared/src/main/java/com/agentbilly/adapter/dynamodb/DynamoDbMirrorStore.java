@@ -10,6 +10,8 @@ import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.domain.mirror.WriteOutcome;
+import com.agentbilly.domain.summary.Buckets;
+import com.agentbilly.mirror.SummaryContributions;
 import com.agentbilly.port.MirrorStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,10 +28,17 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * {@link MirrorStore} on the single DynamoDB table. One item per Stripe object in the partition
@@ -61,8 +70,6 @@ public final class DynamoDbMirrorStore implements MirrorStore {
 
   /** A refused write is re-examined at most this often if the stored item keeps changing. */
   private static final int MAX_WRITE_ATTEMPTS = 5;
-
-  private static final String GUARD = "attribute_not_exists(pk) OR #snapshot < :snapshot";
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -107,19 +114,27 @@ public final class DynamoDbMirrorStore implements MirrorStore {
    * {@code created} (a stub such as Stripe's {@code {"id", "object", "deleted": true}}) marks the
    * stored object deleted and keeps its last JSON.
    *
+   * <p>A subscription, charge or refund also changes the org's summary aggregates: the stored item
+   * is read first, and the object write (conditional on the stored state being still the one read)
+   * and the {@code ADD}s of {@link SummaryContributions#change} to the aggregate items go in one
+   * {@code TransactWriteItems}, so a stale, duplicate or lost write changes no aggregate.
+   *
    * @throws IllegalArgumentException if the document's JSON is not a JSON object
    */
   @Override
   public WriteOutcome write(OrgId org, MirrorDocument document) {
     StripeObjectFields fields = StripeObjectFields.extract(document.type(), document.json());
     String hash = sha256(document.json());
+    if (SummaryContributions.affects(document.type())) {
+      return writeSummarised(org, document, fields, hash);
+    }
     for (int attempt = 1; ; attempt++) {
       Map<String, AttributeValue> stored;
       try {
         if (document.deleted() && fields.created() == null) {
-          markDeleted(org, document, fields, hash);
+          dynamo.updateItem(markDeleted(org, document, fields, hash, Guard.newerThan(document)));
         } else {
-          put(org, document, fields, hash);
+          dynamo.putItem(put(org, document, fields, hash, Guard.newerThan(document)));
         }
         return WriteOutcome.APPLIED;
       } catch (ConditionalCheckFailedException refused) {
@@ -132,10 +147,113 @@ public final class DynamoDbMirrorStore implements MirrorStore {
       if (outcome.isPresent()) {
         return outcome.get();
       }
-      if (attempt == MAX_WRITE_ATTEMPTS) {
-        throw new IllegalStateException(
-            "mirror write of " + document.id() + " refused " + attempt + " times");
+      checkAttempts(document, attempt);
+    }
+  }
+
+  /**
+   * The write of an object that counts in the summary: read the stored state, decide the outcome
+   * against it, then write the object only if it is still that state, together with the change of
+   * the aggregates, in one transaction. A concurrent write in between makes the transaction fail
+   * and the whole step is taken again.
+   */
+  private WriteOutcome writeSummarised(
+      OrgId org, MirrorDocument document, StripeObjectFields fields, String hash) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<Map<String, AttributeValue>> stored = read(org, document.type(), document.id());
+      if (stored.isPresent()) {
+        Optional<WriteOutcome> outcome = outcomeAgainst(stored.get(), document, hash);
+        if (outcome.isPresent()) {
+          return outcome.get();
+        }
       }
+      SummaryContributions.State before =
+          stored
+              .map(
+                  item ->
+                      new SummaryContributions.State(
+                          item.get(JSON).s(), Boolean.TRUE.equals(item.get(DELETED).bool())))
+              .orElse(null);
+      Buckets change =
+          SummaryContributions.change(
+              document.type(),
+              before,
+              new SummaryContributions.State(document.json(), document.deleted()));
+      Guard guard = Guard.unchanged(stored.orElse(null));
+      boolean stub = document.deleted() && fields.created() == null;
+      try {
+        if (change.isEmpty()) {
+          if (stub) {
+            dynamo.updateItem(markDeleted(org, document, fields, hash, guard));
+          } else {
+            dynamo.putItem(put(org, document, fields, hash, guard));
+          }
+        } else {
+          List<TransactWriteItem> writes = new ArrayList<>();
+          writes.add(
+              stub
+                  ? TransactWriteItem.builder()
+                      .update(asTransactUpdate(markDeleted(org, document, fields, hash, guard)))
+                      .build()
+                  : TransactWriteItem.builder()
+                      .put(asTransactPut(put(org, document, fields, hash, guard)))
+                      .build());
+          writes.addAll(SummaryItems.updates(table, org, change));
+          dynamo.transactWriteItems(transaction -> transaction.transactItems(writes));
+        }
+        return WriteOutcome.APPLIED;
+      } catch (ConditionalCheckFailedException refused) {
+        // the stored state changed since it was read: decide again
+      } catch (TransactionCanceledException canceled) {
+        if (!retriable(canceled)) {
+          throw canceled;
+        }
+      }
+      checkAttempts(document, attempt);
+    }
+  }
+
+  /** A transaction refused by our own guard, or by a concurrent transaction: take it again. */
+  private static boolean retriable(TransactionCanceledException canceled) {
+    return canceled.hasCancellationReasons()
+        && canceled.cancellationReasons().stream()
+            .map(CancellationReason::code)
+            .anyMatch(
+                code ->
+                    "ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code));
+  }
+
+  private static void checkAttempts(MirrorDocument document, int attempt) {
+    if (attempt == MAX_WRITE_ATTEMPTS) {
+      throw new IllegalStateException(
+          "mirror write of " + document.id() + " refused " + attempt + " times");
+    }
+  }
+
+  /** The condition of an object write, with the attribute names and values it uses. */
+  private record Guard(
+      String expression, Map<String, String> names, Map<String, AttributeValue> values) {
+
+    /** Nothing is stored, or what is stored is an older snapshot. */
+    static Guard newerThan(MirrorDocument document) {
+      return new Guard(
+          "attribute_not_exists(pk) OR #snapshot < :snapshot",
+          Map.of("#snapshot", SNAPSHOT),
+          Map.of(":snapshot", number(document.snapshot().toEpochMilli())));
+    }
+
+    /**
+     * The stored state is still {@code stored} (nothing, if null). Every write raises the snapshot,
+     * so an unchanged snapshot is an unchanged item.
+     */
+    static Guard unchanged(Map<String, AttributeValue> stored) {
+      if (stored == null) {
+        return new Guard("attribute_not_exists(pk)", Map.of(), Map.of());
+      }
+      return new Guard(
+          "#snapshot = :stored",
+          Map.of("#snapshot", SNAPSHOT),
+          Map.of(":stored", stored.get(SNAPSHOT)));
     }
   }
 
@@ -159,7 +277,8 @@ public final class DynamoDbMirrorStore implements MirrorStore {
     return Optional.of(sameContent ? WriteOutcome.SAME : WriteOutcome.CONFLICT);
   }
 
-  private void put(OrgId org, MirrorDocument document, StripeObjectFields fields, String hash) {
+  private PutItemRequest put(
+      OrgId org, MirrorDocument document, StripeObjectFields fields, String hash, Guard guard) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.putAll(key(org, document.type(), document.id()));
     item.put(TYPE, s(document.type().objectName()));
@@ -170,25 +289,51 @@ public final class DynamoDbMirrorStore implements MirrorStore {
     item.put(CONTENT_HASH, s(hash));
     item.putAll(fieldAttributes(fields));
     item.putAll(MirrorIndex.keys(org, document.type(), document.id(), fields));
-    dynamo.putItem(
-        put ->
-            put.tableName(table)
-                .item(item)
-                .conditionExpression(GUARD)
-                .expressionAttributeNames(Map.of("#snapshot", SNAPSHOT))
-                .expressionAttributeValues(
-                    Map.of(":snapshot", number(document.snapshot().toEpochMilli())))
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+    PutItemRequest.Builder put =
+        PutItemRequest.builder()
+            .tableName(table)
+            .item(item)
+            .conditionExpression(guard.expression())
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+    if (!guard.names().isEmpty()) {
+      put.expressionAttributeNames(guard.names()).expressionAttributeValues(guard.values());
+    }
+    return put.build();
+  }
+
+  private static Put asTransactPut(PutItemRequest put) {
+    Put.Builder transactPut =
+        Put.builder()
+            .tableName(put.tableName())
+            .item(put.item())
+            .conditionExpression(put.conditionExpression());
+    if (put.hasExpressionAttributeNames()) {
+      transactPut
+          .expressionAttributeNames(put.expressionAttributeNames())
+          .expressionAttributeValues(put.expressionAttributeValues());
+    }
+    return transactPut.build();
+  }
+
+  private static Update asTransactUpdate(UpdateItemRequest update) {
+    return Update.builder()
+        .tableName(update.tableName())
+        .key(update.key())
+        .updateExpression(update.updateExpression())
+        .conditionExpression(update.conditionExpression())
+        .expressionAttributeNames(update.expressionAttributeNames())
+        .expressionAttributeValues(update.expressionAttributeValues())
+        .build();
   }
 
   /**
    * A deletion stub: sets the tombstone flags and keeps the stored JSON and index keys; creates an
    * item from the stub (sorted as created at 0) if nothing was stored.
    */
-  private void markDeleted(
-      OrgId org, MirrorDocument document, StripeObjectFields fields, String hash) {
-    Map<String, String> names = new HashMap<>();
-    Map<String, AttributeValue> values = new HashMap<>();
+  private UpdateItemRequest markDeleted(
+      OrgId org, MirrorDocument document, StripeObjectFields fields, String hash, Guard guard) {
+    Map<String, String> names = new HashMap<>(guard.names());
+    Map<String, AttributeValue> values = new HashMap<>(guard.values());
     List<String> sets = new ArrayList<>();
     names.put("#snapshot", SNAPSHOT);
     values.put(":snapshot", number(document.snapshot().toEpochMilli()));
@@ -216,16 +361,15 @@ public final class DynamoDbMirrorStore implements MirrorStore {
       sets.add("#a" + n + " = if_not_exists(#a" + n + ", :a" + n + ")");
       n++;
     }
-    dynamo.updateItem(
-        update ->
-            update
-                .tableName(table)
-                .key(key(org, document.type(), document.id()))
-                .updateExpression("SET " + String.join(", ", sets))
-                .conditionExpression(GUARD)
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(key(org, document.type(), document.id()))
+        .updateExpression("SET " + String.join(", ", sets))
+        .conditionExpression(guard.expression())
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .build();
   }
 
   /** The object as stored, tombstones included. */

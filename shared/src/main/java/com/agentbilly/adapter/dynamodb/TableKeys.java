@@ -52,7 +52,8 @@ final class TableKeys {
           "#refund",
           "#product",
           "#price",
-          "#EVT");
+          "#EVT",
+          SummaryItems.PARTITION_SUFFIX);
 
   /** Every partition key that holds data of {@code org}. */
   static List<String> orgPartitions(OrgId org) {

@@ -80,7 +80,8 @@ class MirrorRoutesTest {
             Route.of("POST", "/orgs/{org}/invitations"),
             Route.of("GET", "/orgs/{org}/invitations"),
             Route.of("DELETE", "/orgs/{org}/invitations/{invitation_id}"),
-            Route.of("POST", "/invitations/accept")));
+            Route.of("POST", "/invitations/accept"),
+            Route.of("GET", "/orgs/{org}/summary")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 

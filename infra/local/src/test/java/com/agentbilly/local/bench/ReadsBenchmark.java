@@ -3,20 +3,10 @@ package com.agentbilly.local.bench;
 import static com.agentbilly.local.bench.Latencies.millis;
 import static com.agentbilly.local.bench.Latencies.percentile;
 
-import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
-import com.agentbilly.adapter.dynamodb.DynamoDbInvitationStore;
-import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.ApiRoutes;
-import com.agentbilly.api.ApiServices;
-import com.agentbilly.api.audit.AuditTrail;
-import com.agentbilly.api.invitations.InvitationService;
-import com.agentbilly.api.mirror.LiveReads;
-import com.agentbilly.api.mirror.MirrorReads;
-import com.agentbilly.api.orgs.OrgService;
-import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
 import com.agentbilly.domain.Membership;
@@ -26,18 +16,10 @@ import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.Role;
 import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.ObjectType;
-import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.Json;
-import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.local.Bootstrap;
 import com.agentbilly.local.SamTemplate;
-import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.ApiEvents;
-import com.agentbilly.testing.InMemoryKeyMetadataStore;
-import com.agentbilly.testing.InMemoryKeyVault;
-import com.agentbilly.testing.InMemorySyncLease;
-import com.agentbilly.testing.InMemorySyncStateStore;
-import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -100,40 +82,8 @@ public final class ReadsBenchmark {
     String table = settings.tableName();
     this.orgs = new DynamoDbOrgStore(recorded, table);
     this.mirror = new DynamoDbMirrorStore(recorded, table, secrets::cursorKey, clock);
-    DynamoDbAuditLog auditLog = new DynamoDbAuditLog(recorded, table, secrets.auditKey(), clock);
-    RequestAuditor audit = new RequestAuditor(auditLog);
     this.handler =
-        new ApiHandler(
-            ApiRoutes.router(
-                new ApiServices(
-                    orgs,
-                    new DynamoDbKeyMetadataStore(recorded, table),
-                    new OrgService(orgs, audit, clock, new SecureRandom()),
-                    audit,
-                    settings,
-                    new MirrorReads(
-                        mirror,
-                        new LiveReads(
-                            new InMemoryKeyVault(),
-                            (o, type, id) -> {
-                              throw new StripeObjectFetcher.Unavailable(
-                                  "live reads are not measured");
-                            },
-                            mirror)),
-                    new AuditTrail(auditLog, new PageCursors(secrets::cursorKey)),
-                    new InMemorySyncStateStore(),
-                    new SyncRequests(
-                        new InMemoryKeyMetadataStore(),
-                        new InMemorySyncLease(),
-                        org -> {},
-                        new RequestAuditor(new RecordingAuditLog()),
-                        Clock.systemUTC()),
-                    new InvitationService(
-                        new DynamoDbInvitationStore(recorded, table),
-                        orgs,
-                        audit,
-                        clock,
-                        new SecureRandom()))));
+        new ApiHandler(ApiRoutes.router(BenchApi.services(recorded, settings, secrets, clock)));
   }
 
   /** Runs the benchmark; see the class comment for the arguments. */
