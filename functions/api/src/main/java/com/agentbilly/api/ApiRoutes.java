@@ -33,6 +33,7 @@ public final class ApiRoutes {
             .route("GET", "/orgs/{org}/sync", orgRoutes::syncStatus)
             .route("POST", "/orgs/{org}/sync", syncRequests::request);
     new AuditRoutes(services.auditTrail()).addTo(router);
+    services.managerActions().addTo(router);
     return new MirrorRoutes(services.mirrorReads()).addTo(router).build();
   }
 }

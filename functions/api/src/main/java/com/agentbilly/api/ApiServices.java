@@ -1,5 +1,6 @@
 package com.agentbilly.api;
 
+import com.agentbilly.api.actions.ManagerActionRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
@@ -20,4 +21,5 @@ public record ApiServices(
     MirrorReads mirrorReads,
     AuditTrail auditTrail,
     SyncStateStore syncStates,
-    SyncRequests syncRequests) {}
+    SyncRequests syncRequests,
+    ManagerActionRoutes managerActions) {}

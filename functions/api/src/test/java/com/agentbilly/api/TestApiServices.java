@@ -1,5 +1,8 @@
 package com.agentbilly.api;
 
+import com.agentbilly.adapter.stripe.StripeApiActions;
+import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.api.actions.ManagerActionRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.mirror.MirrorReadsFixture;
@@ -9,12 +12,16 @@ import com.agentbilly.config.Settings;
 import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.port.SyncStateStore;
+import com.agentbilly.testing.InMemoryIdempotencyStore;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
+import com.agentbilly.testing.InMemoryKeyVault;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
 import com.agentbilly.testing.InMemorySyncLease;
@@ -40,6 +47,7 @@ public final class TestApiServices {
   private SyncStateStore syncStates = new InMemorySyncStateStore();
   private SyncRequests syncRequests;
   private byte[] cursorKey = new byte[32];
+  private ManagerActionRoutes managerActions;
 
   public TestApiServices orgs(OrgStore orgs) {
     this.orgs = orgs;
@@ -87,6 +95,12 @@ public final class TestApiServices {
     return this;
   }
 
+  /** The manager actions (default: no keys connected, so every action is key_not_connected). */
+  public TestApiServices managerActions(ManagerActionRoutes managerActions) {
+    this.managerActions = managerActions;
+    return this;
+  }
+
   public TestApiServices cursorKey(byte[] cursorKey) {
     this.cursorKey = cursorKey.clone();
     return this;
@@ -106,7 +120,20 @@ public final class TestApiServices {
         syncStates,
         syncRequests != null
             ? syncRequests
-            : new SyncRequests(keys, new InMemorySyncLease(), org -> {}, audit, clock));
+            : new SyncRequests(keys, new InMemorySyncLease(), org -> {}, audit, clock),
+        managerActions != null ? managerActions : withoutKeys(audit));
+  }
+
+  private ManagerActionRoutes withoutKeys(RequestAuditor audit) {
+    InMemoryMirrorStore noMirror = new InMemoryMirrorStore();
+    return new ManagerActionRoutes(
+        new InMemoryKeyVault(),
+        new StripeApiActions(StripeClients.interactive("http://127.0.0.1:9")),
+        new InMemoryIdempotencyStore(),
+        new GuardedMirrorWrite(
+            noMirror, (org, type, id) -> new StripeObjectFetcher.Unresolvable("no Stripe here")),
+        audit,
+        clock);
   }
 
   public ApiRouter router() {

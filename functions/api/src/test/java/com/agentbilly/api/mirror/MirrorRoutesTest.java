@@ -75,6 +75,11 @@ class MirrorRoutesTest {
             Route.of("GET", "/orgs/{org}/audit/verify"),
             Route.of("GET", "/orgs/{org}/sync"),
             Route.of("POST", "/orgs/{org}/sync")));
+    expected.addAll(
+        List.of(
+            Route.of("POST", "/orgs/{org}/refunds"),
+            Route.of("POST", "/orgs/{org}/subscriptions/{id}/cancel"),
+            Route.of("PATCH", "/orgs/{org}/subscriptions/{id}")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 
