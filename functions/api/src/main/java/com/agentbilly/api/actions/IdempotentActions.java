@@ -284,8 +284,7 @@ public final class IdempotentActions {
               "Stripe refused the org's "
                   + purpose.wireName()
                   + " key for this action: "
-                  + stripeSays,
-              Map.of("purpose", purpose.wireName()));
+                  + stripeSays);
       case RATE_LIMITED ->
           new ApiProblem(
               ErrorCode.RATE_LIMITED, "Stripe is rate limiting this account. Retry in a minute.");

@@ -7,9 +7,12 @@ import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.adapter.stripe.StripeApiActions;
+import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.ApiServices;
+import com.agentbilly.api.actions.ManagerActionRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
@@ -29,8 +32,10 @@ import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.local.Bootstrap;
 import com.agentbilly.local.SamTemplate;
+import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.ApiEvents;
+import com.agentbilly.testing.InMemoryIdempotencyStore;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryKeyVault;
 import com.agentbilly.testing.InMemorySyncLease;
@@ -125,7 +130,17 @@ public final class ReadsBenchmark {
                         new InMemorySyncLease(),
                         org -> {},
                         new RequestAuditor(new RecordingAuditLog()),
-                        Clock.systemUTC()))));
+                        Clock.systemUTC()),
+                    new ManagerActionRoutes(
+                        new InMemoryKeyVault(),
+                        new StripeApiActions(StripeClients.interactive("http://127.0.0.1:9")),
+                        new InMemoryIdempotencyStore(),
+                        new GuardedMirrorWrite(
+                            mirror,
+                            (o, type, id) ->
+                                new StripeObjectFetcher.Unresolvable("actions are not measured")),
+                        audit,
+                        clock))));
   }
 
   /** Runs the benchmark; see the class comment for the arguments. */
