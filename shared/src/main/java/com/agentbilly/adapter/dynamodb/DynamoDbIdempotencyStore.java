@@ -125,9 +125,10 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                 .tableName(table)
                 .key(key(request))
                 .updateExpression(
-                    "SET #state = :done, #status = :status, response = :body, audited = :audited")
+                    "SET #state = :done, #status = :status, #response = :body, audited = :audited")
                 .conditionExpression("fingerprint = :fp")
-                .expressionAttributeNames(Map.of("#state", "state", "#status", "status"))
+                .expressionAttributeNames(
+                    Map.of("#state", "state", "#status", "status", "#response", "response"))
                 .expressionAttributeValues(
                     Map.of(
                         ":done", s(DONE),
