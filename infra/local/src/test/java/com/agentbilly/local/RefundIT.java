@@ -170,6 +170,44 @@ class RefundIT {
   }
 
   @Test
+  void deletingTheOrgErasesItsIdempotencyRecords() {
+    String org = fixture.org("manager");
+    String charge = fixture.charge(1500);
+    ApiResponse refunded =
+        stack
+            .api()
+            .as(LocalStack.MANAGER)
+            .withHeader("Idempotency-Key", key())
+            .post("/orgs/" + org + "/refunds", Map.of("charge", charge));
+    assertThat(refunded.status()).isEqualTo(201);
+    assertThat(idempotencyRecords(org)).isEqualTo(1);
+
+    ApiResponse deleted = stack.api().as(LocalStack.OWNER).delete("/orgs/" + org);
+
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+    assertThat(idempotencyRecords(org)).isZero();
+  }
+
+  private int idempotencyRecords(String org) {
+    try (DynamoDbClient dynamo =
+        DynamoDbClient.builder()
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build()) {
+      return dynamo
+          .query(
+              q ->
+                  q.tableName(stack.info().table())
+                      .keyConditionExpression("pk = :pk")
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":pk",
+                              software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                  "ORG#" + org + "#IDEM"))))
+          .count();
+    }
+  }
+
+  @Test
   void withoutAnIdempotencyKeyNothingIsRefunded() {
     String org = fixture.org("manager");
     String charge = fixture.charge(1000);
