@@ -1,11 +1,14 @@
 package com.agentbilly.api;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
+import com.agentbilly.adapter.dynamodb.DynamoDbIdempotencyStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbInvitationStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorAggregates;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
+import com.agentbilly.adapter.stripe.StripeApiActions;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.api.actions.ManagerActionRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.LiveReads;
@@ -20,6 +23,7 @@ import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.KeyVault;
@@ -118,6 +122,30 @@ public class ApiBeans {
         new DynamoDbInvitationStore(dynamo, settings.tableName()), orgs, audit, clock, random);
   }
 
+  /**
+   * Refunds and subscription changes: the Stripe key follows the caller's role; results are read
+   * back with the same key and written through the guarded write (a same-second tie re-reads with
+   * the manager key, the only one of the api function that may read refunds).
+   */
+  @Singleton
+  ManagerActionRoutes managerActions(
+      KeyVault vault,
+      DynamoDbClient dynamo,
+      MirrorStore mirror,
+      RequestAuditor audit,
+      Settings settings,
+      Clock clock) {
+    StripeClients stripe = StripeClients.interactive(settings.stripeApiBase());
+    return new ManagerActionRoutes(
+        vault,
+        new StripeApiActions(stripe),
+        new DynamoDbIdempotencyStore(dynamo, settings.tableName()),
+        new GuardedMirrorWrite(
+            mirror, new StripeApiObjectFetcher(vault, SecretPurpose.MANAGER, stripe, clock)),
+        audit,
+        clock);
+  }
+
   @Singleton
   ApiRouter apiRouter(
       OrgStore orgs,
@@ -130,7 +158,8 @@ public class ApiBeans {
       SyncStateStore syncStates,
       SyncRequests syncRequests,
       InvitationService invitations,
-      SummaryReads summaryReads) {
+      SummaryReads summaryReads,
+      ManagerActionRoutes managerActions) {
     return ApiRoutes.router(
         new ApiServices(
             orgs,
@@ -143,6 +172,7 @@ public class ApiBeans {
             syncStates,
             syncRequests,
             invitations,
-            summaryReads));
+            summaryReads,
+            managerActions));
   }
 }

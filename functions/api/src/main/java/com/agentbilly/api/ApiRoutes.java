@@ -39,6 +39,7 @@ public final class ApiRoutes {
         .addTo(router);
     new InvitationRoutes(services.invitations()).addTo(router);
     new SummaryRoutes(services.summaryReads()).addTo(router);
+    services.managerActions().addTo(router);
     return new MirrorRoutes(services.mirrorReads()).addTo(router).build();
   }
 }

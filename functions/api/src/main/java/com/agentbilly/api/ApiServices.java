@@ -1,5 +1,6 @@
 package com.agentbilly.api;
 
+import com.agentbilly.api.actions.ManagerActionRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.MirrorReads;
@@ -24,4 +25,5 @@ public record ApiServices(
     SyncStateStore syncStates,
     SyncRequests syncRequests,
     InvitationService invitations,
-    SummaryReads summaryReads) {}
+    SummaryReads summaryReads,
+    ManagerActionRoutes managerActions) {}

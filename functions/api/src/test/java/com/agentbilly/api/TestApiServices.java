@@ -1,5 +1,8 @@
 package com.agentbilly.api;
 
+import com.agentbilly.adapter.stripe.StripeApiActions;
+import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.api.actions.ManagerActionRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.MirrorReads;
@@ -11,15 +14,19 @@ import com.agentbilly.config.Settings;
 import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.InvitationStore;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.MirrorAggregates;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.port.SyncStateStore;
+import com.agentbilly.testing.InMemoryIdempotencyStore;
 import com.agentbilly.testing.InMemoryInvitationStore;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
+import com.agentbilly.testing.InMemoryKeyVault;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
 import com.agentbilly.testing.InMemorySyncLease;
@@ -47,6 +54,7 @@ public final class TestApiServices {
   private byte[] cursorKey = new byte[32];
   private InvitationStore invitations;
   private MirrorAggregates aggregates;
+  private ManagerActionRoutes managerActions;
 
   public TestApiServices orgs(OrgStore orgs) {
     this.orgs = orgs;
@@ -100,6 +108,12 @@ public final class TestApiServices {
     return this;
   }
 
+  /** The manager actions (default: no keys connected, so every action is key_not_connected). */
+  public TestApiServices managerActions(ManagerActionRoutes managerActions) {
+    this.managerActions = managerActions;
+    return this;
+  }
+
   public TestApiServices cursorKey(byte[] cursorKey) {
     this.cursorKey = cursorKey.clone();
     return this;
@@ -132,7 +146,8 @@ public final class TestApiServices {
             audit,
             clock,
             new SecureRandom()),
-        new SummaryReads(summaryAggregates(), clock));
+        new SummaryReads(summaryAggregates(), clock),
+        managerActions != null ? managerActions : withoutKeys(audit));
   }
 
   private MirrorAggregates summaryAggregates() {
@@ -140,6 +155,18 @@ public final class TestApiServices {
       return aggregates;
     }
     return mirror instanceof MirrorAggregates kept ? kept : new InMemoryMirrorStore();
+  }
+
+  private ManagerActionRoutes withoutKeys(RequestAuditor audit) {
+    InMemoryMirrorStore noMirror = new InMemoryMirrorStore();
+    return new ManagerActionRoutes(
+        new InMemoryKeyVault(),
+        new StripeApiActions(StripeClients.interactive("http://127.0.0.1:9")),
+        new InMemoryIdempotencyStore(),
+        new GuardedMirrorWrite(
+            noMirror, (org, type, id) -> new StripeObjectFetcher.Unresolvable("no Stripe here")),
+        audit,
+        clock);
   }
 
   public ApiRouter router() {

@@ -53,7 +53,8 @@ final class TableKeys {
           "#product",
           "#price",
           "#EVT",
-          SummaryItems.PARTITION_SUFFIX);
+          SummaryItems.PARTITION_SUFFIX,
+          "#IDEM");
 
   /** Every partition key that holds data of {@code org}. */
   static List<String> orgPartitions(OrgId org) {
@@ -91,6 +92,11 @@ final class TableKeys {
   /** The partition of an org's mirrored objects of one type, e.g. {@code ORG#org_x#customer}. */
   static String mirrorPk(OrgId org, ObjectType type) {
     return orgPk(org) + "#" + type.objectName();
+  }
+
+  /** The partition of an org's idempotency records (requests made with an Idempotency-Key). */
+  static String idempotencyPk(OrgId org) {
+    return orgPk(org) + "#IDEM";
   }
 
   /** The partition of an org's event ledger. */

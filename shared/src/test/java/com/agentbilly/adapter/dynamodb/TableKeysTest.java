@@ -16,7 +16,8 @@ class TableKeysTest {
     assertThat(TableKeys.orgPartitions(ORG))
         .containsAll(
             Arrays.stream(ObjectType.values()).map(type -> TableKeys.mirrorPk(ORG, type)).toList())
-        .contains(TableKeys.eventLedgerPk(ORG));
+        .contains(TableKeys.eventLedgerPk(ORG))
+        .contains(TableKeys.idempotencyPk(ORG));
   }
 
   @Test

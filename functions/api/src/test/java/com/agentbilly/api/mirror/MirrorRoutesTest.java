@@ -81,7 +81,13 @@ class MirrorRoutesTest {
             Route.of("GET", "/orgs/{org}/invitations"),
             Route.of("DELETE", "/orgs/{org}/invitations/{invitation_id}"),
             Route.of("POST", "/invitations/accept"),
-            Route.of("GET", "/orgs/{org}/summary")));
+            Route.of("GET", "/orgs/{org}/summary"),
+            Route.of("POST", "/orgs/{org}/sync")));
+    expected.addAll(
+        List.of(
+            Route.of("POST", "/orgs/{org}/refunds"),
+            Route.of("POST", "/orgs/{org}/subscriptions/{id}/cancel"),
+            Route.of("PATCH", "/orgs/{org}/subscriptions/{id}")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 

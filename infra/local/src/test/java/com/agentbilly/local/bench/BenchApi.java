@@ -6,7 +6,10 @@ import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorAggregates;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.adapter.stripe.StripeApiActions;
+import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.ApiServices;
+import com.agentbilly.api.actions.ManagerActionRoutes;
 import com.agentbilly.api.audit.AuditTrail;
 import com.agentbilly.api.invitations.InvitationService;
 import com.agentbilly.api.mirror.LiveReads;
@@ -18,7 +21,9 @@ import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
 import com.agentbilly.domain.mirror.PageCursors;
 import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.StripeObjectFetcher;
+import com.agentbilly.testing.InMemoryIdempotencyStore;
 import com.agentbilly.testing.InMemoryKeyMetadataStore;
 import com.agentbilly.testing.InMemoryKeyVault;
 import com.agentbilly.testing.InMemorySyncLease;
@@ -31,7 +36,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The api function's services over DynamoDB for the benchmarks: the parts a benchmark measures are
  * the real adapters on {@code dynamo} (usually a client whose calls are recorded); live reads and
- * sync requests, which none measures, stay in memory.
+ * sync requests, which none measures, stay in memory, and manager actions have no key (the actions
+ * benchmark wires its own).
  */
 final class BenchApi {
 
@@ -65,6 +71,15 @@ final class BenchApi {
             clock),
         new InvitationService(
             new DynamoDbInvitationStore(dynamo, table), orgs, audit, clock, new SecureRandom()),
-        new SummaryReads(new DynamoDbMirrorAggregates(dynamo, table), clock));
+        new SummaryReads(new DynamoDbMirrorAggregates(dynamo, table), clock),
+        new ManagerActionRoutes(
+            new InMemoryKeyVault(),
+            new StripeApiActions(StripeClients.interactive("http://127.0.0.1:9")),
+            new InMemoryIdempotencyStore(),
+            new GuardedMirrorWrite(
+                mirror,
+                (org, type, id) -> new StripeObjectFetcher.Unresolvable("not measured here")),
+            audit,
+            clock));
   }
 }

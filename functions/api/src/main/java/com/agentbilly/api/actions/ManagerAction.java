@@ -1,0 +1,60 @@
+package com.agentbilly.api.actions;
+
+import java.util.Map;
+
+/**
+ * One manager action at Stripe, run by {@link IdempotentActions}: what it is called in the audit
+ * log, what it is about, and the work itself.
+ */
+interface ManagerAction {
+
+  /** The audit action of the outcome, e.g. {@code refund.created}. */
+  String auditAction();
+
+  /**
+   * The audit action of the intent entry written just before the write, e.g. {@code
+   * refund.requested}.
+   */
+  String intentAction();
+
+  /** What the action is about, e.g. {@code charge:ch_…} (the audit target before the outcome). */
+  String target();
+
+  /** Small values that describe the request (for the audit entries); never a key. */
+  Map<String, Object> requestDetails();
+
+  /**
+   * Does the work. Reads may come first; {@link Attempt#aboutToWrite()} must be called just before
+   * the write at Stripe.
+   *
+   * @throws com.agentbilly.port.StripeActions.Failed when Stripe refuses or cannot be reached
+   * @throws com.agentbilly.domain.ApiProblem when the request turns out unacceptable before any
+   *     write
+   */
+  Done perform(Attempt attempt);
+
+  /**
+   * What the action did.
+   *
+   * @param status the HTTP status to answer
+   * @param body the response body (serialised as JSON)
+   * @param target the audit target of the outcome, e.g. {@code refund:re_…}
+   * @param details extra audit details of the outcome
+   */
+  record Done(int status, Object body, String target, Map<String, Object> details) {}
+
+  /**
+   * The attempt an action runs in.
+   *
+   * @param key the Stripe key the caller's role allows
+   * @param stripeIdempotencyKey sent with the write; the same for every retry of one request
+   * @param recovery true when an earlier attempt of this request ended without recording Stripe's
+   *     answer: the write may already have happened
+   */
+  record Attempt(String key, String stripeIdempotencyKey, boolean recovery, Runnable intent) {
+    /** Writes the intent entry to the audit log; throws when it cannot be written. */
+    void aboutToWrite() {
+      intent.run();
+    }
+  }
+}
