@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The run stops cleanly when less than the reserve is left of {@code remaining}, saving status
  * {@code queued}; the next run resumes from the checkpoint. A Stripe failure marks the org {@code
- * failed} with {@code last_error}, keeping the checkpoint, so the next run resumes too.
+ * failed} with {@code last_error}, keeping the checkpoint, so the next run resumes too; so does any
+ * other failure (code {@code internal}), so an org is never left {@code running}.
  */
 public final class OrgSync {
 
@@ -122,8 +123,48 @@ public final class OrgSync {
    * @param remaining the time left of this org's share of the run
    */
   public Outcome run(OrgId org, Supplier<Duration> remaining) {
-    SyncState state = states.load(org);
     Instant startedAt = clock.instant();
+    try {
+      return runOrThrow(org, remaining, startedAt);
+    } catch (RuntimeException e) {
+      return failUnexpectedly(org, startedAt, e);
+    }
+  }
+
+  /**
+   * A failure that is not Stripe's (a storage error, a bug): the org must not stay {@code running}.
+   * The message names only the exception's type — its text may carry data — and the run resumes
+   * from the last checkpoint next time. If even saving that fails, the caller sees the original
+   * exception (with the second attached) and the lease's expiry frees the org.
+   */
+  private Outcome failUnexpectedly(OrgId org, Instant startedAt, RuntimeException e) {
+    LOG.atError()
+        .addKeyValue("org", org.value())
+        .addKeyValue("error", e.getClass().getName())
+        .log("sync failed unexpectedly");
+    try {
+      SyncState state = states.load(org);
+      states.save(
+          org,
+          state
+              .withStatus(SyncStatus.FAILED)
+              .withRun(
+                  startedAt,
+                  state.lastSuccessAt(),
+                  new SyncError(
+                      "internal",
+                      "The sync stopped on an unexpected error ("
+                          + e.getClass().getSimpleName()
+                          + "); the next run resumes from the last checkpoint.")));
+    } catch (RuntimeException saving) {
+      e.addSuppressed(saving);
+      throw e;
+    }
+    return Outcome.FAILED;
+  }
+
+  private Outcome runOrThrow(OrgId org, Supplier<Duration> remaining, Instant startedAt) {
+    SyncState state = states.load(org);
     Optional<String> key = vault.get(org, SecretPurpose.SYNC);
     if (key.isEmpty()) {
       states.save(

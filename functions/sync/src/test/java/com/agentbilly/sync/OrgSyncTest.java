@@ -291,6 +291,32 @@ class OrgSyncTest {
   }
 
   @Test
+  void anUnexpectedFailureMarksTheOrgFailedWithoutItsMessageAndTheNextRunResumes() {
+    sync().run(ORG, timeForPages(3));
+    stripe.failWith(new IllegalStateException("broken while holding " + SYNC_KEY));
+
+    OrgSync.Outcome failed = sync().run(ORG, PLENTY);
+
+    assertThat(failed).isEqualTo(OrgSync.Outcome.FAILED);
+    SyncState state = states.load(ORG);
+    assertThat(state.status()).isEqualTo(SyncStatus.FAILED);
+    assertThat(state.lastStartedAt()).isEqualTo(NOW);
+    assertThat(state.lastError())
+        .isEqualTo(
+            new SyncError(
+                "internal",
+                "The sync stopped on an unexpected error (IllegalStateException);"
+                    + " the next run resumes from the last checkpoint."));
+    assertThat(state.currentType()).isEqualTo(ObjectType.CUSTOMER);
+    assertThat(state.lastId()).isEqualTo("cus_99");
+
+    stripe.failWith(null);
+    assertThat(sync().run(ORG, PLENTY)).isEqualTo(OrgSync.Outcome.COMPLETED);
+    assertThat(states.load(ORG).status()).isEqualTo(SyncStatus.IDLE);
+    assertThat(mirror.size(ORG, ObjectType.CUSTOMER)).isEqualTo(230);
+  }
+
+  @Test
   void withoutASyncKeyTheOrgFailsWithKeyNotConnectedAndStripeIsNotCalled() {
     keys.clear();
 
