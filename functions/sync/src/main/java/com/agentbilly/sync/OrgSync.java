@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,15 +42,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Backfill: pages of {@value #SYNC_PAGE_SIZE} with {@code starting_after}, every object written
  * through the guarded mirror write with the moment its page's request started as snapshot time, and
- * the checkpoint saved after every page. The event cursor is taken before the backfill starts, so
- * nothing that changes during the backfill is missed. Catch-up: events with {@code created[gte]} =
- * cursor − {@link #EVENT_OVERLAP}, paged, filtered by type here (not with {@code types[]}), skipped
- * when the event ledger has them, applied like a webhook delivery. A cursor older than Stripe's
- * event retention starts a full backfill again.
+ * the checkpoint saved after every page; the next page is read while a page is written. The event
+ * cursor is taken before the backfill starts, so nothing that changes during the backfill is
+ * missed. Catch-up: events with {@code created[gte]} = cursor − {@link #EVENT_OVERLAP}, paged,
+ * filtered by type here (not with {@code types[]}), skipped when the event ledger has them, applied
+ * like a webhook delivery. A cursor older than Stripe's event retention starts a full backfill
+ * again.
  *
  * <p>The run stops cleanly when less than the reserve is left of {@code remaining}, saving status
  * {@code queued}; the next run resumes from the checkpoint. A Stripe failure marks the org {@code
- * failed} with {@code last_error}, keeping the checkpoint, so the next run resumes too.
+ * failed} with {@code last_error}, keeping the checkpoint, so the next run resumes too; so does any
+ * other failure (code {@code internal}), so an org is never left {@code running}.
  */
 public final class OrgSync {
 
@@ -71,6 +75,9 @@ public final class OrgSync {
           ObjectType.INVOICE,
           ObjectType.CHARGE,
           ObjectType.REFUND);
+
+  /** How long a read ahead that is no longer wanted may take to stop. */
+  private static final Duration ABANDON_WAIT = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(OrgSync.class);
 
@@ -122,8 +129,48 @@ public final class OrgSync {
    * @param remaining the time left of this org's share of the run
    */
   public Outcome run(OrgId org, Supplier<Duration> remaining) {
-    SyncState state = states.load(org);
     Instant startedAt = clock.instant();
+    try {
+      return runOrThrow(org, remaining, startedAt);
+    } catch (RuntimeException e) {
+      return failUnexpectedly(org, startedAt, e);
+    }
+  }
+
+  /**
+   * A failure that is not Stripe's (a storage error, a bug): the org must not stay {@code running}.
+   * The message names only the exception's type — its text may carry data — and the run resumes
+   * from the last checkpoint next time. If even saving that fails, the caller sees the original
+   * exception (with the second attached) and the lease's expiry frees the org.
+   */
+  private Outcome failUnexpectedly(OrgId org, Instant startedAt, RuntimeException e) {
+    LOG.atError()
+        .addKeyValue("org", org.value())
+        .addKeyValue("error", e.getClass().getName())
+        .log("sync failed unexpectedly");
+    try {
+      SyncState state = states.load(org);
+      states.save(
+          org,
+          state
+              .withStatus(SyncStatus.FAILED)
+              .withRun(
+                  startedAt,
+                  state.lastSuccessAt(),
+                  new SyncError(
+                      "internal",
+                      "The sync stopped on an unexpected error ("
+                          + e.getClass().getSimpleName()
+                          + "); the next run resumes from the last checkpoint.")));
+    } catch (RuntimeException saving) {
+      e.addSuppressed(saving);
+      throw e;
+    }
+    return Outcome.FAILED;
+  }
+
+  private Outcome runOrThrow(OrgId org, Supplier<Duration> remaining, Instant startedAt) {
+    SyncState state = states.load(org);
     Optional<String> key = vault.get(org, SecretPurpose.SYNC);
     if (key.isEmpty()) {
       states.save(
@@ -213,58 +260,160 @@ public final class OrgSync {
     return remaining.get().compareTo(reserve) < 0;
   }
 
+  /**
+   * Backfills page by page from the checkpoint. While a page is written, the next page (of this
+   * type, or the first of the next type) is already being read, so the mirror writes overlap the
+   * Stripe reads; the checkpoint moves only after all of a page's writes.
+   */
   private SyncState backfill(
       OrgId org, SyncState state, StripeReader stripe, Supplier<Duration> remaining) {
     ListRestartGuard guard = new ListRestartGuard(state.headId());
-    while (state.currentType() != null) {
-      if (outOfTime(remaining)) {
-        return state;
+    PageRead next = null;
+    // Checked before a page is read (or read ahead), so a page read is always a page written.
+    boolean inTime = !outOfTime(remaining);
+    try {
+      while (state.currentType() != null) {
+        if (!inTime) {
+          return state;
+        }
+        ObjectType type = state.currentType();
+        String after = state.lastId();
+        PageRead read =
+            next != null ? next : PageRead.now(stripe, listPath(type, after), remaining, clock);
+        next = null;
+        Fetched fetched = read.result();
+        Page page = Page.parse(fetched.body());
+        boolean restarted = guard.restarted(page.ids(), after != null);
+        SyncState following = following(state, page, restarted, guard);
+        if (following.currentType() != null) {
+          inTime = !outOfTime(remaining);
+        }
+        if (following.currentType() != null && inTime) {
+          next =
+              PageRead.ahead(
+                  stripe, listPath(following.currentType(), following.lastId()), remaining, clock);
+        }
+        if (restarted) {
+          LOG.atWarn()
+              .addKeyValue("org", org.value())
+              .addKeyValue("type", type.listName())
+              .addKeyValue("starting_after", after)
+              .log("Stripe restarted the list: this type ends here");
+        } else {
+          for (JsonNode object : page.data()) {
+            writer.write(
+                org,
+                new MirrorDocument(
+                    type,
+                    object.get("id").asText(),
+                    Json.write(object),
+                    fetched.requestStarted(),
+                    false));
+          }
+        }
+        if (following.currentType() != type) {
+          guard = new ListRestartGuard(null);
+        }
+        state = following;
+        states.save(org, state);
       }
-      ObjectType type = state.currentType();
-      Instant requestStarted = clock.instant();
-      String after = state.lastId();
-      Page page = Page.parse(stripe.get(listPath(type, after), remaining));
-      boolean restarted = guard.restarted(page.ids(), after != null);
-      if (restarted) {
-        LOG.atWarn()
-            .addKeyValue("org", org.value())
-            .addKeyValue("type", type.listName())
-            .addKeyValue("starting_after", after)
-            .log("Stripe restarted the list: this type ends here");
-      } else {
-        for (JsonNode object : page.data()) {
-          writer.write(
-              org,
-              new MirrorDocument(
-                  type, object.get("id").asText(), Json.write(object), requestStarted, false));
+      return state;
+    } finally {
+      if (next != null) {
+        next.abandon();
+      }
+    }
+  }
+
+  /** The checkpoint after {@code page} of the state's type: its last id, or the next type. */
+  private static SyncState following(
+      SyncState state, Page page, boolean restarted, ListRestartGuard guard) {
+    ObjectType type = state.currentType();
+    Map<ObjectType, Long> counts = new EnumMap<>(ObjectType.class);
+    counts.putAll(state.counts());
+    if (!restarted) {
+      counts.merge(type, (long) page.ids().size(), Long::sum);
+    }
+    if (restarted || !page.hasMore() || page.ids().isEmpty()) {
+      int next = BACKFILL_ORDER.indexOf(type) + 1;
+      ObjectType nextType = next < BACKFILL_ORDER.size() ? BACKFILL_ORDER.get(next) : null;
+      return state
+          .at(nextType == null ? SyncPhase.CATCH_UP : SyncPhase.BACKFILL, nextType, null, null)
+          .withCounts(counts);
+    }
+    return state
+        .at(SyncPhase.BACKFILL, type, page.ids().get(page.ids().size() - 1), guard.head())
+        .withCounts(counts);
+  }
+
+  /** A page's body and the moment its request started (the snapshot time of its objects). */
+  record Fetched(Instant requestStarted, String body) {}
+
+  /**
+   * One page read: done at once, or under way in a virtual thread while the previous page is
+   * written. Only one read is ever outstanding, so the reader is never used by two threads at once.
+   */
+  private static final class PageRead {
+
+    private final FutureTask<Fetched> task;
+    private final Thread thread;
+
+    private PageRead(FutureTask<Fetched> task, Thread thread) {
+      this.task = task;
+      this.thread = thread;
+    }
+
+    static PageRead now(
+        StripeReader stripe, String path, Supplier<Duration> remaining, Clock clock) {
+      FutureTask<Fetched> task = task(stripe, path, remaining, clock);
+      task.run();
+      return new PageRead(task, null);
+    }
+
+    static PageRead ahead(
+        StripeReader stripe, String path, Supplier<Duration> remaining, Clock clock) {
+      FutureTask<Fetched> task = task(stripe, path, remaining, clock);
+      return new PageRead(task, Thread.ofVirtual().name("stripe-page-ahead").start(task));
+    }
+
+    private static FutureTask<Fetched> task(
+        StripeReader stripe, String path, Supplier<Duration> remaining, Clock clock) {
+      return new FutureTask<>(
+          () -> {
+            Instant started = clock.instant();
+            return new Fetched(started, stripe.get(path, remaining));
+          });
+    }
+
+    /** The page, or what its read threw. */
+    Fetched result() {
+      try {
+        return task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DeadlineReached("interrupted while waiting for a page");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException failure) {
+          throw failure;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw new IllegalStateException("a page read failed", e.getCause());
+      }
+    }
+
+    /** Stops a read whose page is no longer wanted, and waits for its thread to end. */
+    void abandon() {
+      task.cancel(true);
+      if (thread != null) {
+        try {
+          thread.join(ABANDON_WAIT);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
-      Map<ObjectType, Long> counts = new EnumMap<>(ObjectType.class);
-      counts.putAll(state.counts());
-      if (!restarted) {
-        counts.merge(type, (long) page.ids().size(), Long::sum);
-      }
-      if (restarted || !page.hasMore() || page.ids().isEmpty()) {
-        int next = BACKFILL_ORDER.indexOf(type) + 1;
-        ObjectType nextType = next < BACKFILL_ORDER.size() ? BACKFILL_ORDER.get(next) : null;
-        state =
-            state
-                .at(
-                    nextType == null ? SyncPhase.CATCH_UP : SyncPhase.BACKFILL,
-                    nextType,
-                    null,
-                    null)
-                .withCounts(counts);
-        guard = new ListRestartGuard(null);
-      } else {
-        state =
-            state
-                .at(SyncPhase.BACKFILL, type, page.ids().get(page.ids().size() - 1), guard.head())
-                .withCounts(counts);
-      }
-      states.save(org, state);
     }
-    return state;
   }
 
   /** The events since the cursor, applied; the new cursor, or empty when out of time. */

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.domain.mirror.ListPage;
+import com.agentbilly.domain.mirror.ListQuery;
+import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.domain.mirror.WriteOutcome;
 import com.agentbilly.domain.sync.SyncPhase;
 import com.agentbilly.domain.sync.SyncState;
 import com.agentbilly.domain.sync.SyncState.SyncError;
 import com.agentbilly.domain.sync.SyncStatus;
 import com.agentbilly.http.Json;
 import com.agentbilly.port.KeyVault;
+import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
@@ -27,6 +32,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -62,6 +70,10 @@ class OrgSyncTest {
   }
 
   private OrgSync sync() {
+    return sync(mirror, stripe);
+  }
+
+  private OrgSync sync(MirrorStore mirrorStore, StripeReader reader) {
     KeyVault vault =
         new KeyVault() {
           @Override
@@ -84,10 +96,10 @@ class OrgSyncTest {
     return new OrgSync(
         states,
         vault,
-        mirror,
+        mirrorStore,
         noRefetch,
         ledger,
-        key -> key.equals(SYNC_KEY) ? stripe : null,
+        key -> key.equals(SYNC_KEY) ? reader : null,
         clock,
         Duration.ofSeconds(10));
   }
@@ -288,6 +300,121 @@ class OrgSyncTest {
     assertThat(sync().run(ORG, PLENTY)).isEqualTo(OrgSync.Outcome.COMPLETED);
     assertThat(states.load(ORG).lastError()).isNull();
     assertThat(mirror.size(ORG, ObjectType.CUSTOMER)).isEqualTo(230);
+  }
+
+  @Test
+  void anUnexpectedFailureMarksTheOrgFailedWithoutItsMessageAndTheNextRunResumes() {
+    sync().run(ORG, timeForPages(3));
+    stripe.failWith(new IllegalStateException("broken while holding " + SYNC_KEY));
+
+    OrgSync.Outcome failed = sync().run(ORG, PLENTY);
+
+    assertThat(failed).isEqualTo(OrgSync.Outcome.FAILED);
+    SyncState state = states.load(ORG);
+    assertThat(state.status()).isEqualTo(SyncStatus.FAILED);
+    assertThat(state.lastStartedAt()).isEqualTo(NOW);
+    assertThat(state.lastError())
+        .isEqualTo(
+            new SyncError(
+                "internal",
+                "The sync stopped on an unexpected error (IllegalStateException);"
+                    + " the next run resumes from the last checkpoint."));
+    assertThat(state.currentType()).isEqualTo(ObjectType.CUSTOMER);
+    assertThat(state.lastId()).isEqualTo("cus_99");
+
+    stripe.failWith(null);
+    assertThat(sync().run(ORG, PLENTY)).isEqualTo(OrgSync.Outcome.COMPLETED);
+    assertThat(states.load(ORG).status()).isEqualTo(SyncStatus.IDLE);
+    assertThat(mirror.size(ORG, ObjectType.CUSTOMER)).isEqualTo(230);
+  }
+
+  @Test
+  void theNextPageIsReadWhileAPageIsWritten() {
+    String secondPage = "/v1/customers?limit=100&starting_after=cus_99";
+    CountDownLatch secondPageAsked = new CountDownLatch(1);
+    StripeReader watched =
+        (path, remaining) -> {
+          if (path.equals(secondPage)) {
+            secondPageAsked.countDown();
+          }
+          return stripe.get(path, remaining);
+        };
+    AtomicBoolean askedDuringFirstPage = new AtomicBoolean();
+    MirrorStore waiting =
+        new DelegatingMirrorStore(mirror) {
+          @Override
+          public WriteOutcome write(OrgId org, MirrorDocument document) {
+            if (document.id().equals("cus_50")) {
+              askedDuringFirstPage.set(await(secondPageAsked));
+            }
+            return super.write(org, document);
+          }
+        };
+
+    assertThat(sync(waiting, watched).run(ORG, PLENTY)).isEqualTo(OrgSync.Outcome.COMPLETED);
+
+    assertThat(askedDuringFirstPage).isTrue();
+    assertThat(mirror.size(ORG, ObjectType.CUSTOMER)).isEqualTo(230);
+    assertThat(stripe.requests()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aPageWhoseWritesFailKeepsTheCheckpointOfThePageBefore() {
+    MirrorStore failing =
+        new DelegatingMirrorStore(mirror) {
+          @Override
+          public WriteOutcome write(OrgId org, MirrorDocument document) {
+            if (document.id().equals("cus_150")) {
+              throw new IllegalStateException("storage unavailable");
+            }
+            return super.write(org, document);
+          }
+        };
+
+    assertThat(sync(failing, stripe).run(ORG, PLENTY)).isEqualTo(OrgSync.Outcome.FAILED);
+
+    SyncState state = states.load(ORG);
+    assertThat(state.status()).isEqualTo(SyncStatus.FAILED);
+    assertThat(state.currentType()).isEqualTo(ObjectType.CUSTOMER);
+    assertThat(state.lastId()).isEqualTo("cus_99");
+    assertThat(state.counts().get(ObjectType.CUSTOMER)).isEqualTo(100L);
+    assertThat(sync().run(ORG, PLENTY)).isEqualTo(OrgSync.Outcome.COMPLETED);
+    assertThat(mirror.size(ORG, ObjectType.CUSTOMER)).isEqualTo(230);
+    assertThat(states.load(ORG).counts().get(ObjectType.CUSTOMER)).isEqualTo(230L);
+  }
+
+  private static boolean await(CountDownLatch latch) {
+    try {
+      return latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** A mirror store that passes every call on; tests override what they watch. */
+  private static class DelegatingMirrorStore implements MirrorStore {
+
+    private final MirrorStore delegate;
+
+    DelegatingMirrorStore(MirrorStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public WriteOutcome write(OrgId org, MirrorDocument document) {
+      return delegate.write(org, document);
+    }
+
+    @Override
+    public Optional<MirrorItem> get(OrgId org, ObjectType type, String id) {
+      return delegate.get(org, type, id);
+    }
+
+    @Override
+    public ListPage list(OrgId org, ListQuery query) {
+      return delegate.list(org, query);
+    }
   }
 
   @Test

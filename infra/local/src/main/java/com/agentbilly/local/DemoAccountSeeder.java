@@ -13,8 +13,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Fills the local Stripe with a small but realistic account for {@code make dev}: products with
  * monthly and yearly plans in two currencies, a few dozen customers, subscriptions that are active,
- * trialing and cancelled, paid invoices with their charges, a declined charge and refunds. The
- * local Stripe starts empty on every {@code make dev}, so this runs once per stack.
+ * past due, on a trial and cancelled, paid and open invoices with their charges, declined charges
+ * and refunds. The local Stripe starts empty on every {@code make dev}, so this runs once per
+ * stack.
+ *
+ * <p>localstripe never reports {@code trialing}: a subscription created with a trial gets no
+ * invoice and stays {@code incomplete} (its constructor starts every subscription {@code
+ * incomplete}, and only a paid invoice makes it {@code active}), so the demo's trial subscriptions
+ * show as {@code incomplete} with their {@code trial_period_days}.
  */
 final class DemoAccountSeeder {
 
@@ -73,6 +79,8 @@ final class DemoAccountSeeder {
       post("/v1/refunds", "charge=" + charge);
     }
     declinedCharge();
+    pastDue(plans.get(2), plans.get(3), "pastdue-usd");
+    pastDue(plans.get(4), plans.get(5), "pastdue-eur");
     LOG.info("Seeded the local Stripe with a demo account of {} customers", CUSTOMERS);
   }
 
@@ -116,6 +124,39 @@ final class DemoAccountSeeder {
       post("/v1/charges", "amount=2500&currency=eur&customer=" + customer);
     } catch (StripeException declined) {
       LOG.info("The demo account's declined charge was refused, as intended");
+    }
+  }
+
+  /**
+   * A subscription that falls past due with an open invoice, the way localstripe can make one: it
+   * starts active on {@code monthly}, the customer's default card becomes one that declines, and a
+   * move to {@code yearly} (another interval, so localstripe invoices it at once) fails to charge.
+   */
+  private void pastDue(String monthly, String yearly, String name) throws StripeException {
+    String customer =
+        post(
+                "/v1/customers",
+                "email=" + name + "%40demo-shop.test&name=Past+Due&source=" + cardToken(VISA))
+            .get("id")
+            .asText();
+    JsonNode subscription =
+        post("/v1/subscriptions", "customer=" + customer + "&items[0][plan]=" + monthly);
+    String declining =
+        post("/v1/customers/" + customer + "/sources", "source=" + cardToken(ATTACHES_BUT_DECLINES))
+            .get("id")
+            .asText();
+    post("/v1/customers/" + customer, "default_source=" + declining);
+    JsonNode moved =
+        post(
+            "/v1/subscriptions/" + subscription.get("id").asText(),
+            "items[0][id]="
+                + subscription.at("/items/data/0/id").asText()
+                + "&items[0][plan]="
+                + yearly);
+    if (!"past_due".equals(moved.path("status").asText())) {
+      throw new IllegalStateException(
+          "the local Stripe left the demo's past-due subscription "
+              + moved.path("status").asText());
     }
   }
 
