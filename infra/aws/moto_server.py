@@ -1,9 +1,14 @@
-"""moto's server, with DynamoDB's per-item atomicity.
+"""moto's server, with DynamoDB's per-item atomicity and transactions that cost what they touch.
 
 moto answers requests on many threads and does not lock its DynamoDB tables, so two concurrent
 conditional writes of one item can both pass their condition — real DynamoDB never allows that,
 and idempotency records, leases and the audit chain rely on it. This runs moto's own WSGI app
 with DynamoDB requests taken one at a time (other services stay concurrent).
+
+moto also backs up every table a TransactWriteItems names, by deep-copying the whole table once
+per item, so each transaction costs the size of the table (our single table holds everything: a
+seeded account made moto grow past 10 GB). Here a transaction backs up only the items it touches
+and puts them back if it is cancelled; moto's own checks and writes are unchanged.
 
 Usage: python moto_server.py [-H HOST] [-p PORT]
 """
@@ -12,14 +17,81 @@ import argparse
 import os
 import signal
 import sys
+import copy
 import threading
 
+import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
     create_backend_app,
 )
 from werkzeug.serving import run_simple
+
+
+class _NoTableCopies:
+    """Stands in for the copy module inside moto's DynamoDB models: tables are not copied."""
+
+    def __getattr__(self, name):
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value, memo=None):
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+def _touched_items(backend, transact_items):
+    """(table, key, attributes before or None) for each item a transaction names."""
+    touched = []
+    for entry in transact_items:
+        if len(entry) != 1:
+            continue
+        op_type, op = next(iter(entry.items()))
+        table = backend.tables.get(op.get("TableName"))
+        if table is None:
+            continue
+        if op_type == "Put":
+            attrs = op.get("Item", {})
+            key = {table.hash_key_attr: attrs.get(table.hash_key_attr)}
+            if table.range_key_attr is not None:
+                key[table.range_key_attr] = attrs.get(table.range_key_attr)
+        else:
+            key = op.get("Key") or {}
+        if not key or None in key.values():
+            continue
+        try:
+            current = backend.get_item(table.name, key)
+        except Exception:  # moto reports a malformed key itself, with its own error
+            continue
+        touched.append((table.name, key, current.to_json()["Attributes"] if current else None))
+    return touched
+
+
+def _transact_write_items(original):
+    def transact_write_items(self, transact_items):
+        before = _touched_items(self, transact_items)
+        try:
+            return original(self, transact_items)
+        except Exception:
+            for table_name, key, attributes in reversed(before):
+                if attributes is None:
+                    if self.get_item(table_name, key) is not None:
+                        self.delete_item(table_name, key)
+                else:
+                    self.put_item(table_name, attributes)
+            raise
+
+    return transact_write_items
+
+
+def patch_transactions():
+    """Called once, before serving (DynamoDB requests are serialised by DynamoDbOneAtATime)."""
+    dynamodb_models.copy = _NoTableCopies()
+    DynamoDBBackend.transact_write_items = _transact_write_items(
+        DynamoDBBackend.transact_write_items
+    )
 
 
 class DynamoDbOneAtATime:
@@ -44,6 +116,7 @@ def main():
     os.environ.setdefault("MOTO_PORT", str(args.port))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
+    patch_transactions()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,
