@@ -27,8 +27,9 @@ load_profile() {
       STRIPE_MOCK_PORT=22111 STRIPE_MOCK_HTTPS_PORT=22112
       ;;
     h[1-8])
-      # Private stacks for parallel work in other checkouts (h1..h8), apart from dev and test.
-      local base=$((40000 + ${PROFILE#h} * 100))
+      # Private stacks for parallel work in other checkouts (h1..h8), apart from dev and test,
+      # and below the kernel's ephemeral port range (32768+), so no client socket takes them.
+      local base=$((30000 + ${PROFILE#h} * 100))
       MOTO_PORT=$((base + 1)) LOCALSTRIPE_PORT=$((base + 2)) LAYER_PORT=$((base + 3))
       STRIPE_MOCK_PORT=$((base + 4)) STRIPE_MOCK_HTTPS_PORT=$((base + 5))
       ;;
