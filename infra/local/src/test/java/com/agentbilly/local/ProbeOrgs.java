@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Orgs for the route probes: created through the API by an owner, with members added to the table
- * the way an accepted invitation would, and one mirrored object of every list (ids prefixed, so two
- * orgs never share one).
+ * the way an accepted invitation would, an open invitation, and one mirrored object of every list
+ * (ids carry a tag, so orgs made with different tags never share one).
  */
 final class ProbeOrgs {
 
@@ -42,8 +42,8 @@ final class ProbeOrgs {
   }
 
   /**
-   * A new org owned by {@code owner}, with {@code members} in the given roles, and one object of
-   * each mirrored list, ids starting with {@code prefix}.
+   * A new org owned by {@code owner}, with {@code members} in the given roles, one open invitation,
+   * and one object of each mirrored list, ids tagged with {@code prefix}.
    */
   RouteProbes.Target create(String owner, Map<String, Role> members, String prefix) {
     ApiResponse created =
@@ -65,33 +65,48 @@ final class ProbeOrgs {
         viewerId = sub;
       }
     }
-    return new RouteProbes.Target(org, sub(owner), viewerId, mirrorOneOfEach(org, prefix), null);
+    ApiResponse invited =
+        stack
+            .api()
+            .as(owner)
+            .post(
+                "/orgs/" + org + "/invitations",
+                Map.of("email", "invitee@demo.test", "role", "viewer"));
+    assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+    return new RouteProbes.Target(
+        org,
+        sub(owner),
+        viewerId,
+        mirrorOneOfEach(org, prefix),
+        invited.json().get("invitation_id").asText());
   }
 
   String sub(String username) {
     return stack.info().user(username).sub();
   }
 
+  /** Ids shaped as Stripe's ({@code cus_…}, {@code sub_…}), told apart by the org's tag. */
   private Map<String, String> mirrorOneOfEach(String org, String prefix) {
-    String customer = prefix + "cus_1";
-    String charge = prefix + "ch_1";
-    String product = prefix + "prod_1";
+    String tag = prefix.replace("_", "") + "1";
+    String customer = "cus_" + tag;
+    String charge = "ch_" + tag;
+    String product = "prod_" + tag;
     Map<String, String> objects = new LinkedHashMap<>();
     objects.put(
         customer,
         "{\"id\":\"%s\",\"object\":\"customer\",\"created\":1764000000,\"email\":\"%s@demo.test\"}"
-            .formatted(customer, prefix));
+            .formatted(customer, tag));
     objects.put(
-        prefix + "sub_1",
-        ("{\"id\":\"%ssub_1\",\"object\":\"subscription\",\"created\":1764000001,"
+        "sub_" + tag,
+        ("{\"id\":\"sub_%s\",\"object\":\"subscription\",\"created\":1764000001,"
                 + "\"customer\":\"%s\",\"status\":\"active\",\"currency\":\"usd\","
                 + "\"items\":{\"object\":\"list\",\"data\":[]}}")
-            .formatted(prefix, customer));
+            .formatted(tag, customer));
     objects.put(
-        prefix + "in_1",
-        ("{\"id\":\"%sin_1\",\"object\":\"invoice\",\"created\":1764000002,\"customer\":\"%s\","
+        "in_" + tag,
+        ("{\"id\":\"in_%s\",\"object\":\"invoice\",\"created\":1764000002,\"customer\":\"%s\","
                 + "\"status\":\"paid\",\"currency\":\"usd\",\"amount_due\":1000}")
-            .formatted(prefix, customer));
+            .formatted(tag, customer));
     objects.put(
         charge,
         ("{\"id\":\"%s\",\"object\":\"charge\",\"created\":1764000003,\"customer\":\"%s\","
@@ -99,10 +114,10 @@ final class ProbeOrgs {
                 + "\"amount_refunded\":0,\"refunded\":false}")
             .formatted(charge, customer));
     objects.put(
-        prefix + "re_1",
-        ("{\"id\":\"%sre_1\",\"object\":\"refund\",\"created\":1764000004,\"charge\":\"%s\","
+        "re_" + tag,
+        ("{\"id\":\"re_%s\",\"object\":\"refund\",\"created\":1764000004,\"charge\":\"%s\","
                 + "\"status\":\"succeeded\",\"currency\":\"usd\",\"amount\":100}")
-            .formatted(prefix, charge));
+            .formatted(tag, charge));
     objects.put(
         product,
         "{\"id\":\"%s\",\"object\":\"product\",\"created\":1764000005,\"active\":true,\"name\":\"P\"}"
