@@ -115,6 +115,22 @@ class RoleMatrixIT {
     "NO_TOKEN,   GET,    /me,                              401",
     "NO_TOKEN,   GET,    /orgs/{org}/customers,            401",
     "NO_TOKEN,   GET,    /key-requirements,                401",
+    "VIEWER,     GET,    /orgs/{org}/summary,              200",
+    "VIEWER,     POST,   /orgs/{org}/refunds,              403",
+    "MANAGER,    POST,   /orgs/{org}/refunds,              400",
+    "VIEWER,     POST,   /orgs/{org}/subscriptions/{id}/cancel, 403",
+    "VIEWER,     PATCH,  /orgs/{org}/subscriptions/{id},   403",
+    "MANAGER,    PATCH,  /orgs/{org}/subscriptions/{id},   409",
+    "NON_MEMBER, POST,   /orgs/{org}/refunds,              404",
+    "MANAGER,    POST,   /orgs/{org}/invitations,          403",
+    "VIEWER,     GET,    /orgs/{org}/invitations,          403",
+    "OWNER,      GET,    /orgs/{org}/invitations,          200",
+    "MANAGER,    PUT,    /orgs/{org}/members/{user_id},    403",
+    "VIEWER,     DELETE, /orgs/{org}/members/{user_id},    403",
+    "OWNER,      DELETE, /orgs/{org}/members/{user_id},    409",
+    "MANAGER,    DELETE, /orgs/{org}/invitations/{invitation_id}, 403",
+    "OWNER,      DELETE, /orgs/{org}/invitations/{invitation_id}, 204",
+    "NON_MEMBER, POST,   /invitations/accept,              404",
   })
   void criticalCells(Caller caller, String method, String path, int expected) {
     Route route = Route.of(method, path);
