@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

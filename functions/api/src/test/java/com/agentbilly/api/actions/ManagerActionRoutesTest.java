@@ -30,15 +30,13 @@ import com.agentbilly.testing.InMemoryIdempotencyStore;
 import com.agentbilly.testing.InMemoryKeyVault;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.MutableClock;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +59,7 @@ class ManagerActionRoutesTest {
   private final RecordingAuditLog recording = new RecordingAuditLog();
   private final FlakyAudit audit = new FlakyAudit(recording);
   private final InMemoryMirrorStore mirror = new InMemoryMirrorStore();
-  private final SteppingClock clock = new SteppingClock(Instant.parse("2026-11-29T12:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
   private final OrgId org = OrgId.generate(new SecureRandom());
   private ManagerActionRoutes actions;
   private ApiRouter router;
@@ -571,34 +569,6 @@ class ManagerActionRoutesTest {
       event.header("Idempotency-Key", key);
     }
     return router.handle(event.body(body).build(), null);
-  }
-
-  /** A clock that stands still until the test moves it. */
-  static final class SteppingClock extends Clock {
-    private volatile Instant now;
-
-    SteppingClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 
   /** Records that fail a chosen step once, as DynamoDB may. */
