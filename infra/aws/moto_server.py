@@ -10,6 +10,9 @@ per item, so each transaction costs the size of the table (our single table hold
 seeded account made moto grow past 10 GB). Here a transaction backs up only the items it touches
 and puts them back if it is cancelled; moto's own checks and writes are unchanged.
 
+A TransactWriteItems may hold 100 actions on AWS since September 2022; moto still refuses more
+than the old 25. Here it takes up to 100, as AWS does (the sync writes a page in one transaction).
+
 Usage: python moto_server.py [-H HOST] [-p PORT]
 """
 
@@ -21,6 +24,7 @@ import copy
 import threading
 
 import moto.dynamodb.models as dynamodb_models
+import moto.dynamodb.responses as dynamodb_responses
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import (
@@ -87,8 +91,11 @@ def _transact_write_items(original):
 
 
 def patch_transactions():
-    """Called once, before serving (DynamoDB requests are serialised by DynamoDbOneAtATime)."""
+    """Called once, before serving (DynamoDB requests are serialised by DynamoDbOneAtATime).
+
+    Also raises moto's limit of actions per transaction to AWS's 100."""
     dynamodb_models.copy = _NoTableCopies()
+    dynamodb_responses.TRANSACTION_MAX_ITEMS = 100
     DynamoDBBackend.transact_write_items = _transact_write_items(
         DynamoDBBackend.transact_write_items
     )

@@ -10,6 +10,8 @@ import com.agentbilly.port.StripeObjectFetcher.Found;
 import com.agentbilly.port.StripeObjectFetcher.Gone;
 import com.agentbilly.port.StripeObjectFetcher.Unresolvable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,25 @@ public final class GuardedMirrorWrite {
 
   /** Writes {@code document} unless the mirror holds a newer snapshot; resolves ties. */
   public Outcome write(OrgId org, MirrorDocument document) {
-    return switch (mirror.write(org, document)) {
+    return settle(org, document, mirror.write(org, document));
+  }
+
+  /**
+   * Writes a page of documents as {@link #write} would, in the mirror's fewer requests; ties are
+   * resolved one by one afterwards. The outcomes come in the documents' order.
+   */
+  public List<Outcome> writeAll(OrgId org, List<MirrorDocument> documents) {
+    List<WriteOutcome> written = mirror.writeAll(org, documents);
+    List<Outcome> outcomes = new ArrayList<>(written.size());
+    for (int i = 0; i < written.size(); i++) {
+      outcomes.add(settle(org, documents.get(i), written.get(i)));
+    }
+    return outcomes;
+  }
+
+  /** What a store's outcome means here: a tie is resolved by a re-fetch. */
+  private Outcome settle(OrgId org, MirrorDocument document, WriteOutcome written) {
+    return switch (written) {
       case APPLIED -> Outcome.APPLIED;
       case STALE -> Outcome.STALE;
       case SAME -> Outcome.SAME;

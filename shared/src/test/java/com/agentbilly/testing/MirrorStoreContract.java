@@ -215,6 +215,108 @@ public abstract class MirrorStoreContract {
   }
 
   @Test
+  void writingAPageDecidesEachDocumentAsWritingThemOneByOneDoes() {
+    OrgId together = newOrg();
+    OrgId oneByOne = newOrg();
+    String stub = "{\"id\":\"cus_gone\",\"object\":\"customer\",\"deleted\":true}";
+    String unknownStub = "{\"id\":\"ch_never\",\"object\":\"charge\",\"deleted\":true}";
+    for (OrgId org : List.of(together, oneByOne)) {
+      store().write(org, live(ObjectType.CUSTOMER, "cus_stale", json("cus_stale", 1), T2));
+      store().write(org, live(ObjectType.CUSTOMER, "cus_same", json("cus_same", 1), T1));
+      store().write(org, live(ObjectType.CUSTOMER, "cus_tie", json("cus_tie", 1), T1));
+      store().write(org, live(ObjectType.CUSTOMER, "cus_newer", json("cus_newer", 1), T1));
+      store().write(org, live(ObjectType.CUSTOMER, "cus_gone", json("cus_gone", 1), T1));
+      store()
+          .write(
+              org,
+              live(ObjectType.CHARGE, "ch_1", charge("ch_1", CREATED, "cus_1", "pending"), T1));
+    }
+    List<MirrorDocument> page =
+        List.of(
+            live(ObjectType.CUSTOMER, "cus_stale", json("cus_stale", 2), T1),
+            live(ObjectType.CUSTOMER, "cus_same", json("cus_same", 1), T1),
+            live(ObjectType.CUSTOMER, "cus_tie", json("cus_tie", 2), T1),
+            live(ObjectType.CUSTOMER, "cus_newer", json("cus_newer", 2), T2),
+            tombstone(ObjectType.CUSTOMER, "cus_gone", stub, T2),
+            live(ObjectType.CHARGE, "ch_1", charge("ch_1", CREATED, "cus_1", "succeeded"), T2),
+            live(ObjectType.CHARGE, "ch_2", charge("ch_2", CREATED, "cus_1", "failed"), T1),
+            tombstone(ObjectType.CHARGE, "ch_never", unknownStub, T1),
+            live(ObjectType.CUSTOMER, "cus_twice", json("cus_twice", 1), T1),
+            live(ObjectType.CUSTOMER, "cus_twice", json("cus_twice", 2), T2),
+            live(ObjectType.CUSTOMER, "cus_back", json("cus_back", 2), T2),
+            live(ObjectType.CUSTOMER, "cus_back", json("cus_back", 1), T1));
+
+    List<WriteOutcome> outcomes = store().writeAll(together, page);
+    List<WriteOutcome> alone = page.stream().map(d -> store().write(oneByOne, d)).toList();
+
+    assertThat(outcomes)
+        .containsExactly(
+            WriteOutcome.STALE,
+            WriteOutcome.SAME,
+            WriteOutcome.CONFLICT,
+            WriteOutcome.APPLIED,
+            WriteOutcome.APPLIED,
+            WriteOutcome.APPLIED,
+            WriteOutcome.APPLIED,
+            WriteOutcome.APPLIED,
+            WriteOutcome.APPLIED,
+            WriteOutcome.APPLIED,
+            WriteOutcome.APPLIED,
+            WriteOutcome.STALE)
+        .isEqualTo(alone);
+    for (MirrorDocument document : page) {
+      assertThat(store().get(together, document.type(), document.id()))
+          .as(document.id())
+          .isEqualTo(store().get(oneByOne, document.type(), document.id()))
+          .isPresent();
+    }
+    assertThat(store().get(together, ObjectType.CUSTOMER, "cus_twice").orElseThrow().json())
+        .isEqualTo(json("cus_twice", 2));
+    assertThat(store().get(together, ObjectType.CUSTOMER, "cus_back").orElseThrow().json())
+        .isEqualTo(json("cus_back", 2));
+    assertThat(store().get(together, ObjectType.CUSTOMER, "cus_gone").orElseThrow().deleted())
+        .isTrue();
+    assertThat(ids(list(together, ObjectType.CHARGE, Map.of("status", "succeeded"))))
+        .containsExactly("ch_1");
+  }
+
+  @Test
+  void aPageLargerThanOneRequestIsWrittenWhole() {
+    OrgId org = newOrg();
+    List<MirrorDocument> page = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      String id = String.format("ch_%03d", i);
+      // a charge a day: each its own summary bucket, so aggregates split the writes too
+      page.add(
+          live(ObjectType.CHARGE, id, charge(id, CREATED - i * 86_400L, "cus_1", "succeeded"), T1));
+    }
+
+    assertThat(store().writeAll(org, page)).hasSize(250).containsOnly(WriteOutcome.APPLIED);
+    assertThat(store().writeAll(org, page)).hasSize(250).containsOnly(WriteOutcome.SAME);
+
+    assertThat(everyId(org, ObjectType.CHARGE))
+        .containsExactlyElementsOf(page.stream().map(MirrorDocument::id).toList());
+    assertThat(store().writeAll(org, List.of())).isEmpty();
+  }
+
+  private static String json(String customerId, int version) {
+    return customer(customerId, CREATED, customerId + "@example.com")
+        .put("version", version)
+        .toString();
+  }
+
+  private List<String> everyId(OrgId org, ObjectType type) {
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      ListPage page = store().list(org, new ListQuery(type, Map.of(), true, 100, cursor));
+      seen.addAll(ids(page));
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return seen;
+  }
+
+  @Test
   void listsAreNewestFirstByCreatedThenIdDescending() {
     OrgId org = newOrg();
     store()

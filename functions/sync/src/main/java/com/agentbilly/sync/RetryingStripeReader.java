@@ -1,5 +1,6 @@
 package com.agentbilly.sync;
 
+import com.agentbilly.domain.Backoff;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.AuthenticationException;

@@ -6,6 +6,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbSyncStateStore;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.config.Settings;
+import com.agentbilly.domain.Backoff;
 import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.port.EventLedger;
 import com.agentbilly.port.KeyMetadataStore;

@@ -24,10 +24,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -194,6 +197,92 @@ class DynamoDbMirrorStoreIT extends MirrorStoreContract {
   }
 
   @Test
+  void aPageOfCustomersIsOneTransactionWithoutAnyRead() {
+    OrgId org = newOrg();
+    recording.calls.clear();
+
+    assertThat(store.writeAll(org, customers(100, SNAPSHOT))).containsOnly(WriteOutcome.APPLIED);
+    assertThat(recording.calls).containsExactly("TransactWriteItems");
+
+    recording.calls.clear();
+    assertThat(store.writeAll(org, customers(100, SNAPSHOT.plusSeconds(1))))
+        .as("the next sync's page: newer snapshots")
+        .containsOnly(WriteOutcome.APPLIED);
+    assertThat(recording.calls).containsExactly("TransactWriteItems");
+    assertThat(store.get(org, ObjectType.CUSTOMER, "cus_7").orElseThrow().snapshot())
+        .isEqualTo(SNAPSHOT.plusSeconds(1));
+  }
+
+  @Test
+  void aTransactionThatMeetsAConcurrentWriteWritesThatObjectAloneAndCommitsTheOthersAgain() {
+    OrgId org = newOrg();
+    List<MirrorDocument> page = customers(10, SNAPSHOT);
+    String newer = customer("cus_3", 3, "newer@example.com").toString();
+    DynamoDbMirrorStore other = new DynamoDbMirrorStore(DYNAMO, table, CURSOR_KEY, CLOCK);
+    recording.beforeTransaction =
+        () -> other.write(org, live(ObjectType.CUSTOMER, "cus_3", newer, SNAPSHOT.plusSeconds(1)));
+    recording.calls.clear();
+
+    List<WriteOutcome> outcomes = store.writeAll(org, page);
+    List<String> calls = List.copyOf(recording.calls);
+
+    assertThat(outcomes.get(3)).isEqualTo(WriteOutcome.STALE);
+    assertThat(outcomes).filteredOn(o -> o == WriteOutcome.APPLIED).hasSize(9);
+    assertThat(store.get(org, ObjectType.CUSTOMER, "cus_3").orElseThrow().json()).isEqualTo(newer);
+    for (int i : List.of(0, 4, 9)) {
+      assertThat(store.get(org, ObjectType.CUSTOMER, "cus_" + i).orElseThrow().json())
+          .isEqualTo(page.get(i).json());
+    }
+    assertThat(calls)
+        .as("the refused transaction, cus_3 alone, the nine others again")
+        .containsExactly("TransactWriteItems", "PutItem", "TransactWriteItems");
+  }
+
+  @Test
+  void writingTheSamePageTwiceFindsEveryObjectTheSame() {
+    OrgId org = newOrg();
+    List<MirrorDocument> page = customers(30, SNAPSHOT);
+    store.writeAll(org, page);
+
+    assertThat(store.writeAll(org, page)).hasSize(30).containsOnly(WriteOutcome.SAME);
+    assertThat(store.writeAll(org, customers(30, SNAPSHOT.minusSeconds(1))))
+        .hasSize(30)
+        .containsOnly(WriteOutcome.STALE);
+  }
+
+  @Test
+  void keysDynamoDbLeavesUnprocessedAreReadAgain() {
+    OrgId org = newOrg();
+    List<MirrorDocument> page = charges(40, SNAPSHOT);
+    store.writeAll(org, page);
+    recording.unprocessedOnce = true;
+    recording.calls.clear();
+
+    assertThat(store.writeAll(org, page)).containsOnly(WriteOutcome.SAME);
+
+    assertThat(recording.calls).containsExactly("BatchGetItem", "BatchGetItem");
+  }
+
+  private static List<MirrorDocument> customers(int count, Instant snapshot) {
+    List<MirrorDocument> page = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = "cus_" + i;
+      page.add(
+          live(ObjectType.CUSTOMER, id, customer(id, i, id + "@example.com").toString(), snapshot));
+    }
+    return page;
+  }
+
+  private static List<MirrorDocument> charges(int count, Instant snapshot) {
+    List<MirrorDocument> page = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = "ch_" + i;
+      page.add(live(ObjectType.CHARGE, id, charge(id, i, "cus_1", "succeeded"), snapshot));
+    }
+    return page;
+  }
+
+  @Test
   void orgDeletionRemovesTheMirrorAndTheEventLedger() {
     OrgId org = newOrg();
     OrgId kept = newOrg();
@@ -276,6 +365,12 @@ class DynamoDbMirrorStoreIT extends MirrorStoreContract {
     final List<String> calls = new ArrayList<>();
     private final DynamoDbClient delegate;
 
+    /** Runs once, just before the next TransactWriteItems is passed on. */
+    Runnable beforeTransaction;
+
+    /** The next BatchGetItem reads only its first key and answers the others unprocessed. */
+    boolean unprocessedOnce;
+
     RecordingDynamoDb(DynamoDbClient delegate) {
       this.delegate = delegate;
     }
@@ -307,7 +402,38 @@ class DynamoDbMirrorStoreIT extends MirrorStoreContract {
     @Override
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
       calls.add("TransactWriteItems");
+      if (beforeTransaction != null) {
+        Runnable concurrent = beforeTransaction;
+        beforeTransaction = null;
+        concurrent.run();
+      }
       return delegate.transactWriteItems(request);
+    }
+
+    @Override
+    public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
+      calls.add("BatchGetItem");
+      if (!unprocessedOnce) {
+        return delegate.batchGetItem(request);
+      }
+      unprocessedOnce = false;
+      Map.Entry<String, KeysAndAttributes> only =
+          request.requestItems().entrySet().iterator().next();
+      List<Map<String, AttributeValue>> keys = only.getValue().keys();
+      BatchGetItemResponse first =
+          delegate.batchGetItem(
+              request.toBuilder()
+                  .requestItems(
+                      Map.of(
+                          only.getKey(),
+                          only.getValue().toBuilder().keys(List.of(keys.get(0))).build()))
+                  .build());
+      return first.toBuilder()
+          .unprocessedKeys(
+              Map.of(
+                  only.getKey(),
+                  only.getValue().toBuilder().keys(keys.subList(1, keys.size())).build()))
+          .build();
     }
 
     @Override

@@ -90,6 +90,57 @@ class SummaryAggregatesIT {
   }
 
   @Test
+  void historiesWrittenAPageAtATimeLeaveTheAggregatesAndDecisionsOfOneByOneWrites() {
+    for (long seed = 21; seed <= 28; seed++) {
+      OrgId org = OrgId.generate(RANDOM);
+      InMemoryMirrorStore memory = new InMemoryMirrorStore(CLOCK);
+      List<WriteOutcome> onDynamo = new ArrayList<>();
+      List<WriteOutcome> inMemory = new ArrayList<>();
+      List<MirrorDocument> history = SummaryHistories.writes(seed, 90);
+      // pages of several sizes, each with repeats of the same objects (the histories reuse ids)
+      int size = 5 + (int) seed % 4 * 7;
+      for (int from = 0; from < history.size(); from += size) {
+        List<MirrorDocument> page = history.subList(from, Math.min(history.size(), from + size));
+        onDynamo.addAll(store.writeAll(org, page));
+        page.forEach(write -> inMemory.add(memory.write(org, write)));
+      }
+
+      Buckets recomputed = SummaryContributions.recompute(everything(org));
+      assertThat(recomputed).as("seed %d: counts something", seed).isNotEqualTo(Buckets.NONE);
+      assertThat(aggregates.read(org, EVERY_DAY)).as("seed %d", seed).isEqualTo(recomputed);
+      assertThat(onDynamo).as("seed %d", seed).isEqualTo(inMemory);
+    }
+  }
+
+  @Test
+  void aPageOfSubscriptionsChangesEachAggregateItemOnceInOneTransaction() {
+    OrgId org = OrgId.generate(RANDOM);
+    List<MirrorDocument> page = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      page.add(
+          new MirrorDocument(
+              ObjectType.SUBSCRIPTION,
+              "sub_" + i,
+              "{\"id\":\"sub_"
+                  + i
+                  + "\",\"object\":\"subscription\",\"created\":1795953600,"
+                  + "\"status\":\"active\",\"currency\":\"usd\",\"items\":{\"data\":[{"
+                  + "\"quantity\":1,\"price\":{\"unit_amount\":1500,\"currency\":\"usd\","
+                  + "\"recurring\":{\"interval\":\"month\",\"interval_count\":1}}}]}}",
+              Instant.parse("2026-11-29T12:00:00Z"),
+              false));
+    }
+    operations.clear();
+
+    assertThat(store.writeAll(org, page)).containsOnly(WriteOutcome.APPLIED);
+
+    assertThat(operations).containsExactly("BatchGetItem", "TransactWriteItems");
+    assertThat(rawSummaryItem(org, "TOTAL#usd"))
+        .containsEntry("mrr", AttributeValue.fromN(Long.toString(80 * 1500)))
+        .containsEntry("active_subscriptions", AttributeValue.fromN("80"));
+  }
+
+  @Test
   void aStaleOrDuplicateWriteChangesNoAggregateItem() {
     OrgId org = OrgId.generate(RANDOM);
     Instant t = Instant.parse("2026-11-29T12:00:00Z");

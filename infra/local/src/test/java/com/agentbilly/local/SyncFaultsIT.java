@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
+import com.agentbilly.domain.Backoff;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.sync.SyncState;
 import com.agentbilly.domain.sync.SyncStatus;
-import com.agentbilly.sync.Backoff;
 import com.agentbilly.sync.OrgSync;
 import com.agentbilly.sync.SyncRun;
 import com.fasterxml.jackson.databind.JsonNode;

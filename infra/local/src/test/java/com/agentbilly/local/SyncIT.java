@@ -2,11 +2,11 @@ package com.agentbilly.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.agentbilly.domain.Backoff;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.sync.SyncState;
 import com.agentbilly.domain.sync.SyncStatus;
-import com.agentbilly.sync.Backoff;
 import com.agentbilly.sync.OrgSync;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;

@@ -2,6 +2,7 @@ package com.agentbilly.local;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.config.Settings;
+import com.agentbilly.domain.Backoff;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.ListPage;
 import com.agentbilly.domain.mirror.ListQuery;
@@ -10,7 +11,6 @@ import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.mirror.WriteOutcome;
 import com.agentbilly.port.MirrorStore;
-import com.agentbilly.sync.Backoff;
 import com.agentbilly.sync.OrgSync;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package com.agentbilly.adapter.dynamodb;
 
 import static com.agentbilly.adapter.dynamodb.Items.s;
 
+import com.agentbilly.domain.Backoff;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.ListPage;
 import com.agentbilly.domain.mirror.ListQuery;
@@ -20,16 +21,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -69,7 +74,25 @@ public final class DynamoDbMirrorStore implements MirrorStore {
   private static final int CURSOR_FIELDS = 2;
 
   /** A refused write is re-examined at most this often if the stored item keeps changing. */
-  private static final int MAX_WRITE_ATTEMPTS = 5;
+  private static final int MAX_WRITE_ATTEMPTS = 8;
+
+  /** The pause before a refused write or an unprocessed read is tried again. */
+  private static final Backoff CONTENTION = Backoff.contention();
+
+  /** Keys per {@code BatchGetItem}: DynamoDB's limit. */
+  static final int MAX_BATCH_READ = 100;
+
+  /** {@code BatchGetItem}s in a row that may leave keys unprocessed before giving up. */
+  private static final int MAX_BATCH_READ_ATTEMPTS = 8;
+
+  /** Actions per {@code TransactWriteItems}: DynamoDB's limit. */
+  static final int MAX_TRANSACTION_ITEMS = 100;
+
+  /** Bytes of items per transaction, kept well below DynamoDB's 4 MB. */
+  static final long MAX_TRANSACTION_BYTES = 3_000_000;
+
+  /** Generous for an item's attributes besides its JSON (keys, index keys, copied fields). */
+  private static final long ITEM_OVERHEAD_BYTES = 2_048;
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -147,7 +170,7 @@ public final class DynamoDbMirrorStore implements MirrorStore {
       if (outcome.isPresent()) {
         return outcome.get();
       }
-      checkAttempts(document, attempt);
+      beforeRetry(document, attempt);
     }
   }
 
@@ -190,14 +213,7 @@ public final class DynamoDbMirrorStore implements MirrorStore {
           }
         } else {
           List<TransactWriteItem> writes = new ArrayList<>();
-          writes.add(
-              stub
-                  ? TransactWriteItem.builder()
-                      .update(asTransactUpdate(markDeleted(org, document, fields, hash, guard)))
-                      .build()
-                  : TransactWriteItem.builder()
-                      .put(asTransactPut(put(org, document, fields, hash, guard)))
-                      .build());
+          writes.add(transactWrite(org, document, fields, hash, guard));
           writes.addAll(SummaryItems.updates(table, org, change));
           dynamo.transactWriteItems(transaction -> transaction.transactItems(writes));
         }
@@ -209,8 +225,210 @@ public final class DynamoDbMirrorStore implements MirrorStore {
           throw canceled;
         }
       }
-      checkAttempts(document, attempt);
+      beforeRetry(document, attempt);
     }
+  }
+
+  /**
+   * Writes a page of documents in a few requests instead of one or two each. The documents go in
+   * {@code TransactWriteItems} of at most {@value #MAX_TRANSACTION_ITEMS} actions, each object
+   * conditional as its own write would be: an object that counts in the summary on its stored state
+   * being still the one read (one {@code BatchGetItem} per {@value #MAX_BATCH_READ} of them reads
+   * it, and decides STALE, SAME and CONFLICT), any other on the stored snapshot being older (no
+   * read: that is the condition of {@link #write} too). With a transaction's objects goes the
+   * summed change of their summary aggregates, one {@code ADD} per aggregate item, so a page of
+   * subscriptions touches the org's totals once, not once per subscription.
+   *
+   * <p>If a transaction is refused, DynamoDB says which of its actions failed: those documents are
+   * written alone through {@link #write}, which decides afresh; the others are committed again. So
+   * is a second document of an object already in the list, after the first. On DynamoDB a
+   * transactional write costs twice the capacity of a plain one: the price of writing a page in one
+   * or two requests.
+   */
+  @Override
+  public List<WriteOutcome> writeAll(OrgId org, List<MirrorDocument> documents) {
+    WriteOutcome[] outcomes = new WriteOutcome[documents.size()];
+    List<Integer> first = new ArrayList<>();
+    List<Integer> repeats = new ArrayList<>();
+    Set<String> objects = new HashSet<>();
+    for (int i = 0; i < documents.size(); i++) {
+      MirrorDocument document = documents.get(i);
+      (objects.add(storedKey(key(org, document.type(), document.id()))) ? first : repeats).add(i);
+    }
+    Map<String, Map<String, AttributeValue>> stored =
+        readAll(
+            org,
+            first.stream()
+                .map(documents::get)
+                .filter(document -> SummaryContributions.affects(document.type()))
+                .toList());
+    PendingTransaction transaction = new PendingTransaction();
+    for (int i : first) {
+      MirrorDocument document = documents.get(i);
+      StripeObjectFields fields = StripeObjectFields.extract(document.type(), document.json());
+      String hash = sha256(document.json());
+      Guard guard = Guard.newerThan(document);
+      Buckets change = Buckets.NONE;
+      if (SummaryContributions.affects(document.type())) {
+        Map<String, AttributeValue> current =
+            stored.get(storedKey(key(org, document.type(), document.id())));
+        Optional<WriteOutcome> outcome =
+            current == null ? Optional.empty() : outcomeAgainst(current, document, hash);
+        if (outcome.isPresent()) {
+          outcomes[i] = outcome.get();
+          continue;
+        }
+        guard = Guard.unchanged(current);
+        change =
+            SummaryContributions.change(
+                document.type(),
+                current == null
+                    ? null
+                    : new SummaryContributions.State(
+                        current.get(JSON).s(), Boolean.TRUE.equals(current.get(DELETED).bool())),
+                new SummaryContributions.State(document.json(), document.deleted()));
+      }
+      Pending pending =
+          new Pending(
+              i,
+              transactWrite(org, document, fields, hash, guard),
+              change,
+              document.json().getBytes(StandardCharsets.UTF_8).length + ITEM_OVERHEAD_BYTES);
+      if (!transaction.fits(pending)) {
+        commit(org, transaction, documents, outcomes);
+        transaction = new PendingTransaction();
+      }
+      transaction.add(pending);
+    }
+    commit(org, transaction, documents, outcomes);
+    for (int i : repeats) {
+      outcomes[i] = write(org, documents.get(i));
+    }
+    return List.of(outcomes);
+  }
+
+  /** The stored items of {@code documents} (distinct objects of one org), by {@link #storedKey}. */
+  private Map<String, Map<String, AttributeValue>> readAll(
+      OrgId org, List<MirrorDocument> documents) {
+    Map<String, Map<String, AttributeValue>> stored = new HashMap<>();
+    for (int from = 0; from < documents.size(); from += MAX_BATCH_READ) {
+      List<Map<String, AttributeValue>> keys =
+          documents.subList(from, Math.min(documents.size(), from + MAX_BATCH_READ)).stream()
+              .map(document -> key(org, document.type(), document.id()))
+              .toList();
+      Map<String, KeysAndAttributes> request =
+          Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+      for (int attempt = 1; !request.isEmpty(); attempt++) {
+        if (attempt > MAX_BATCH_READ_ATTEMPTS) {
+          throw new IllegalStateException(
+              "DynamoDB left keys unprocessed " + MAX_BATCH_READ_ATTEMPTS + " times in a row");
+        }
+        if (attempt > 1) {
+          CONTENTION.pause(attempt - 2);
+        }
+        Map<String, KeysAndAttributes> unprocessed = request;
+        BatchGetItemResponse response =
+            dynamo.batchGetItem(batch -> batch.requestItems(unprocessed));
+        for (Map<String, AttributeValue> item :
+            response.responses().getOrDefault(table, List.of())) {
+          stored.put(storedKey(item), item);
+        }
+        request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Commits a transaction of {@link #writeAll}. If DynamoDB refuses it, nothing of it was written:
+   * each document whose own action failed (a concurrent write changed its object) is written alone,
+   * and the others, whose conditions held, are committed again after a short pause (a conflict on
+   * an aggregate item fails no object's action, so the whole transaction is taken again).
+   */
+  private void commit(
+      OrgId org,
+      PendingTransaction transaction,
+      List<MirrorDocument> documents,
+      WriteOutcome[] outcomes) {
+    for (int attempt = 1; !transaction.writes.isEmpty(); attempt++) {
+      List<TransactWriteItem> writes = new ArrayList<>();
+      transaction.writes.forEach(pending -> writes.add(pending.write()));
+      writes.addAll(SummaryItems.updates(table, org, transaction.change));
+      try {
+        dynamo.transactWriteItems(request -> request.transactItems(writes));
+        transaction.writes.forEach(pending -> outcomes[pending.index()] = WriteOutcome.APPLIED);
+        return;
+      } catch (TransactionCanceledException canceled) {
+        if (!retriable(canceled)) {
+          throw canceled;
+        }
+        PendingTransaction again = new PendingTransaction();
+        for (int k = 0; k < transaction.writes.size(); k++) {
+          Pending pending = transaction.writes.get(k);
+          if (attempt < MAX_WRITE_ATTEMPTS && actionHeld(canceled, k)) {
+            again.add(pending);
+          } else {
+            outcomes[pending.index()] = write(org, documents.get(pending.index()));
+          }
+        }
+        transaction = again;
+        if (!transaction.writes.isEmpty()) {
+          CONTENTION.pause(attempt - 1);
+        }
+      }
+    }
+  }
+
+  /** Whether action {@code k} of a refused transaction met its condition and no conflict. */
+  private static boolean actionHeld(TransactionCanceledException canceled, int k) {
+    if (!canceled.hasCancellationReasons() || canceled.cancellationReasons().size() <= k) {
+      return false;
+    }
+    String code = canceled.cancellationReasons().get(k).code();
+    return code == null || "None".equals(code);
+  }
+
+  /**
+   * One document's write in a transaction of {@link #writeAll}: its index in the list, its action,
+   * its change of the summary aggregates and about the bytes it adds.
+   */
+  private record Pending(int index, TransactWriteItem write, Buckets change, long bytes) {}
+
+  /** The object writes of one transaction of {@link #writeAll}, and their summed summary change. */
+  private static final class PendingTransaction {
+
+    private final List<Pending> writes = new ArrayList<>();
+    private Buckets change = Buckets.NONE;
+    private long bytes;
+
+    /** Whether one more write and its change keep the transaction within DynamoDB's limits. */
+    boolean fits(Pending pending) {
+      int aggregates = change.plus(pending.change()).asMap().size();
+      return writes.size() + 1 + aggregates <= MAX_TRANSACTION_ITEMS
+          && bytes + pending.bytes() <= MAX_TRANSACTION_BYTES;
+    }
+
+    void add(Pending pending) {
+      writes.add(pending);
+      change = change.plus(pending.change());
+      bytes += pending.bytes();
+    }
+  }
+
+  /** An object's write as a transaction action: a put, or the tombstone update of a stub. */
+  private TransactWriteItem transactWrite(
+      OrgId org, MirrorDocument document, StripeObjectFields fields, String hash, Guard guard) {
+    return document.deleted() && fields.created() == null
+        ? TransactWriteItem.builder()
+            .update(asTransactUpdate(markDeleted(org, document, fields, hash, guard)))
+            .build()
+        : TransactWriteItem.builder()
+            .put(asTransactPut(put(org, document, fields, hash, guard)))
+            .build();
+  }
+
+  private static String storedKey(Map<String, AttributeValue> item) {
+    return item.get(TableKeys.PK).s() + "\u0000" + item.get(TableKeys.SK).s();
   }
 
   /** A transaction refused by our own guard, or by a concurrent transaction: take it again. */
@@ -223,11 +441,16 @@ public final class DynamoDbMirrorStore implements MirrorStore {
                     "ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code));
   }
 
-  private static void checkAttempts(MirrorDocument document, int attempt) {
+  /**
+   * Before a write is taken again: gives up after {@link #MAX_WRITE_ATTEMPTS}, else pauses a short,
+   * jittered while, so writers of one hot item (an org's summary totals) stop meeting each other.
+   */
+  private static void beforeRetry(MirrorDocument document, int attempt) {
     if (attempt == MAX_WRITE_ATTEMPTS) {
       throw new IllegalStateException(
           "mirror write of " + document.id() + " refused " + attempt + " times");
     }
+    CONTENTION.pause(attempt - 1);
   }
 
   /** The condition of an object write, with the attribute names and values it uses. */

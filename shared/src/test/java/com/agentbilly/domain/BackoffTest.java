@@ -1,4 +1,4 @@
-package com.agentbilly.sync;
+package com.agentbilly.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
