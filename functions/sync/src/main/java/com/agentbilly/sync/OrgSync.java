@@ -29,8 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,13 +41,13 @@ import org.slf4j.LoggerFactory;
  * mirrored type, then catch-up from {@code /v1/events}.
  *
  * <p>Backfill: pages of {@value #SYNC_PAGE_SIZE} with {@code starting_after}, every object written
- * through the guarded mirror write with the moment its page's request started as snapshot time, and
- * the checkpoint saved after every page; the next page is read while a page is written. The event
- * cursor is taken before the backfill starts, so nothing that changes during the backfill is
- * missed. Catch-up: events with {@code created[gte]} = cursor − {@link #EVENT_OVERLAP}, paged,
- * filtered by type here (not with {@code types[]}), skipped when the event ledger has them, applied
- * like a webhook delivery. A cursor older than Stripe's event retention starts a full backfill
- * again.
+ * through the guarded mirror write with the moment its page's request started as snapshot time (the
+ * whole page at once: {@link MirrorStore#writeAll}), and the checkpoint saved after every page; the
+ * next pages are read while a page is written. The event cursor is taken before the backfill
+ * starts, so nothing that changes during the backfill is missed. Catch-up: events with {@code
+ * created[gte]} = cursor − {@link #EVENT_OVERLAP}, paged, filtered by type here (not with {@code
+ * types[]}), skipped when the event ledger has them, applied like a webhook delivery. A cursor
+ * older than Stripe's event retention starts a full backfill again.
  *
  * <p>The run stops cleanly when less than the reserve is left of {@code remaining}, saving status
  * {@code queued}; the next run resumes from the checkpoint. A Stripe failure marks the org {@code
@@ -75,6 +75,9 @@ public final class OrgSync {
           ObjectType.INVOICE,
           ObjectType.CHARGE,
           ObjectType.REFUND);
+
+  /** Pages of the backfill read ahead of the one being written, at most. */
+  public static final int READ_AHEAD = 3;
 
   /** How long a read ahead that is no longer wanted may take to stop. */
   private static final Duration ABANDON_WAIT = Duration.ofSeconds(5);
@@ -261,67 +264,28 @@ public final class OrgSync {
   }
 
   /**
-   * Backfills page by page from the checkpoint. While a page is written, the next page (of this
-   * type, or the first of the next type) is already being read, so the mirror writes overlap the
-   * Stripe reads; the checkpoint moves only after all of a page's writes.
+   * Backfills page by page from the checkpoint. The pages are read by {@link PagesAhead}, up to
+   * {@value #READ_AHEAD} pages ahead of the one being written, so the mirror writes overlap the
+   * Stripe reads and a slow read does not wait for a slow write; the checkpoint moves only after
+   * all of a page's writes.
    */
   private SyncState backfill(
       OrgId org, SyncState state, StripeReader stripe, Supplier<Duration> remaining) {
-    ListRestartGuard guard = new ListRestartGuard(state.headId());
-    PageRead next = null;
-    // Checked before a page is read (or read ahead), so a page read is always a page written.
-    boolean inTime = !outOfTime(remaining);
-    try {
-      while (state.currentType() != null) {
-        if (!inTime) {
-          return state;
-        }
-        ObjectType type = state.currentType();
-        String after = state.lastId();
-        PageRead read =
-            next != null ? next : PageRead.now(stripe, listPath(type, after), remaining, clock);
-        next = null;
-        Fetched fetched = read.result();
-        Page page = Page.parse(fetched.body());
-        boolean restarted = guard.restarted(page.ids(), after != null);
-        SyncState following = following(state, page, restarted, guard);
-        if (following.currentType() != null) {
-          inTime = !outOfTime(remaining);
-        }
-        if (following.currentType() != null && inTime) {
-          next =
-              PageRead.ahead(
-                  stripe, listPath(following.currentType(), following.lastId()), remaining, clock);
-        }
-        if (restarted) {
+    try (PagesAhead pages = new PagesAhead(stripe, state, remaining)) {
+      for (ReadPage read = pages.next(); read != null; read = pages.next()) {
+        if (read.restarted()) {
           LOG.atWarn()
               .addKeyValue("org", org.value())
-              .addKeyValue("type", type.listName())
-              .addKeyValue("starting_after", after)
+              .addKeyValue("type", read.type().listName())
+              .addKeyValue("starting_after", read.after())
               .log("Stripe restarted the list: this type ends here");
         } else {
-          for (JsonNode object : page.data()) {
-            writer.write(
-                org,
-                new MirrorDocument(
-                    type,
-                    object.get("id").asText(),
-                    Json.write(object),
-                    fetched.requestStarted(),
-                    false));
-          }
+          writer.writeAll(org, read.documents());
         }
-        if (following.currentType() != type) {
-          guard = new ListRestartGuard(null);
-        }
-        state = following;
+        state = read.following();
         states.save(org, state);
       }
       return state;
-    } finally {
-      if (next != null) {
-        next.abandon();
-      }
     }
   }
 
@@ -346,75 +310,111 @@ public final class OrgSync {
         .withCounts(counts);
   }
 
-  /** A page's body and the moment its request started (the snapshot time of its objects). */
-  record Fetched(Instant requestStarted, String body) {}
+  /**
+   * A page of the backfill as read: its type and {@code starting_after}, the moment its request
+   * started (the snapshot time of its objects), whether Stripe restarted the list instead of
+   * continuing it, and the checkpoint once it is written.
+   */
+  record ReadPage(
+      ObjectType type,
+      String after,
+      Instant requestStarted,
+      Page page,
+      boolean restarted,
+      SyncState following) {
+
+    /** The page's objects as mirror documents, snapshot at the moment the request started. */
+    List<MirrorDocument> documents() {
+      return page.data().stream()
+          .map(
+              object ->
+                  new MirrorDocument(
+                      type, object.get("id").asText(), Json.write(object), requestStarted, false))
+          .toList();
+    }
+  }
 
   /**
-   * One page read: done at once, or under way in a virtual thread while the previous page is
-   * written. Only one read is ever outstanding, so the reader is never used by two threads at once.
+   * The backfill's pages, read in order by one virtual thread (so the reader is never used by two
+   * threads at once) into a queue of {@value #READ_AHEAD}: each page's request follows from the
+   * page before it, not from its writes. Time is checked before each page is read, so a page read
+   * is a page written; when time is up or the last type is done, the queue ends. A read's failure
+   * takes the place of its page, so the pages before it are still written.
    */
-  private static final class PageRead {
+  private final class PagesAhead implements AutoCloseable {
 
-    private final FutureTask<Fetched> task;
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD);
     private final Thread thread;
 
-    private PageRead(FutureTask<Fetched> task, Thread thread) {
-      this.task = task;
-      this.thread = thread;
+    PagesAhead(StripeReader stripe, SyncState from, Supplier<Duration> remaining) {
+      this.thread =
+          Thread.ofVirtual()
+              .name("stripe-pages-ahead")
+              .start(() -> readAll(stripe, from, remaining));
     }
 
-    static PageRead now(
-        StripeReader stripe, String path, Supplier<Duration> remaining, Clock clock) {
-      FutureTask<Fetched> task = task(stripe, path, remaining, clock);
-      task.run();
-      return new PageRead(task, null);
-    }
-
-    static PageRead ahead(
-        StripeReader stripe, String path, Supplier<Duration> remaining, Clock clock) {
-      FutureTask<Fetched> task = task(stripe, path, remaining, clock);
-      return new PageRead(task, Thread.ofVirtual().name("stripe-page-ahead").start(task));
-    }
-
-    private static FutureTask<Fetched> task(
-        StripeReader stripe, String path, Supplier<Duration> remaining, Clock clock) {
-      return new FutureTask<>(
-          () -> {
-            Instant started = clock.instant();
-            return new Fetched(started, stripe.get(path, remaining));
-          });
-    }
-
-    /** The page, or what its read threw. */
-    Fetched result() {
+    private void readAll(StripeReader stripe, SyncState from, Supplier<Duration> remaining) {
       try {
-        return task.get();
+        try {
+          SyncState state = from;
+          ListRestartGuard guard = new ListRestartGuard(from.headId());
+          while (state.currentType() != null && !outOfTime(remaining)) {
+            ObjectType type = state.currentType();
+            String after = state.lastId();
+            Instant started = clock.instant();
+            Page page = Page.parse(stripe.get(listPath(type, after), remaining));
+            boolean restarted = guard.restarted(page.ids(), after != null);
+            SyncState following = following(state, page, restarted, guard);
+            if (following.currentType() != type) {
+              guard = new ListRestartGuard(null);
+            }
+            queue.put(new ReadPage(type, after, started, page, restarted, following));
+            state = following;
+          }
+          queue.put(END_OF_PAGES);
+        } catch (RuntimeException | Error e) {
+          queue.put(new ReadFailed(e));
+        }
+      } catch (InterruptedException e) {
+        // closed: nobody takes pages any more
+      }
+    }
+
+    /** The next page; null when time is up or the backfill is done; rethrows a read's failure. */
+    ReadPage next() {
+      Object next;
+      try {
+        next = queue.take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new DeadlineReached("interrupted while waiting for a page");
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException failure) {
+      }
+      if (next instanceof ReadFailed failed) {
+        if (failed.cause() instanceof RuntimeException failure) {
           throw failure;
         }
-        if (e.getCause() instanceof Error error) {
-          throw error;
-        }
-        throw new IllegalStateException("a page read failed", e.getCause());
+        throw (Error) failed.cause();
       }
+      return next == END_OF_PAGES ? null : (ReadPage) next;
     }
 
-    /** Stops a read whose page is no longer wanted, and waits for its thread to end. */
-    void abandon() {
-      task.cancel(true);
-      if (thread != null) {
-        try {
-          thread.join(ABANDON_WAIT);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+    /** Stops a read no longer wanted, and waits a little for the thread to end. */
+    @Override
+    public void close() {
+      thread.interrupt();
+      try {
+        thread.join(ABANDON_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
+
+  /** Where {@link PagesAhead} ends. */
+  private static final Object END_OF_PAGES = new Object();
+
+  /** A read that failed, in its page's place. */
+  private record ReadFailed(Throwable cause) {}
 
   /** The events since the cursor, applied; the new cursor, or empty when out of time. */
   private Optional<Instant> catchUp(

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
 final class FakeStripeAccount implements StripeReader {
 
   private final Map<String, List<ObjectNode>> lists = new HashMap<>();
-  private final List<String> requests = new ArrayList<>();
+  private final List<String> requests = new CopyOnWriteArrayList<>();
   private RuntimeException failure;
 
   /** Adds {@code count} objects of {@code type} with ids {@code <prefix>_<n>}. */

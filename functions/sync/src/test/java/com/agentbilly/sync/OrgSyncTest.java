@@ -26,8 +26,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -356,6 +358,54 @@ class OrgSyncTest {
     assertThat(askedDuringFirstPage).isTrue();
     assertThat(mirror.size(ORG, ObjectType.CUSTOMER)).isEqualTo(230);
     assertThat(stripe.requests()).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void pagesAreReadAheadWhileAPageIsWrittenButNoFurtherThanTheQueueHolds() {
+    String secondCustomersPage = "/v1/customers?limit=100&starting_after=cus_99";
+    CountDownLatch aheadByThree = new CountDownLatch(1);
+    StripeReader watched =
+        (path, remaining) -> {
+          if (path.equals(secondCustomersPage)) {
+            aheadByThree.countDown();
+          }
+          return stripe.get(path, remaining);
+        };
+    List<List<String>> askedWhileTheFirstPageWasWritten = new ArrayList<>();
+    MirrorStore waiting =
+        new DelegatingMirrorStore(mirror) {
+          @Override
+          public WriteOutcome write(OrgId org, MirrorDocument document) {
+            if (document.id().equals("prod_0")) {
+              await(aheadByThree);
+              pause(Duration.ofMillis(300));
+              askedWhileTheFirstPageWasWritten.add(List.copyOf(stripe.requests()));
+            }
+            return super.write(org, document);
+          }
+        };
+
+    assertThat(sync(waiting, watched).run(ORG, PLENTY)).isEqualTo(OrgSync.Outcome.COMPLETED);
+
+    assertThat(OrgSync.READ_AHEAD).isEqualTo(3);
+    assertThat(askedWhileTheFirstPageWasWritten.get(0))
+        .as("the products page, three queued pages, at most one more read that waits for room")
+        .startsWith(
+            "/v1/products?limit=100",
+            "/v1/prices?limit=100",
+            "/v1/customers?limit=100",
+            secondCustomersPage)
+        .hasSizeBetween(4, 5);
+    assertThat(mirror.size(ORG, ObjectType.CUSTOMER)).isEqualTo(230);
+    assertThat(stripe.requests()).doesNotHaveDuplicates();
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
