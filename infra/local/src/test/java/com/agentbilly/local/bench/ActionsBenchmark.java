@@ -23,8 +23,6 @@ import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
-import com.agentbilly.local.Bootstrap;
-import com.agentbilly.local.SamTemplate;
 import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.StripeActions;
 import com.agentbilly.port.StripeObjectFetcher;
@@ -44,10 +42,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.core.SdkRequest;
@@ -57,22 +53,21 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * The refund benchmark ({@code infra/bench/api-actions}): {@code POST /orgs/{org}/refunds} through
- * {@link ApiHandler#handleRequest} in-process, with the real DynamoDB stores (moto) and Stripe
- * (localstripe behind the permission layer, the demo manager key), next to the floor: the same
- * DynamoDB requests replayed back to back on a bare client plus the same Stripe calls made directly
- * with stripe-java. Each measured refund is of a fresh charge, made before the clock starts. The
- * decrypted key comes from memory, as in a warm function (its KMS and Secrets Manager reads are
- * cached for minutes), so neither side pays for it.
+ * The refund scenarios of the api benchmark ({@code infra/bench/api}): {@code POST
+ * /orgs/{org}/refunds} through {@link ApiHandler#handleRequest} in-process, with the real DynamoDB
+ * stores (moto) and Stripe (localstripe behind the permission layer, the demo manager key), next to
+ * the floor: the same DynamoDB requests replayed back to back on a bare client plus the same Stripe
+ * calls made directly with stripe-java. Each measured refund is of a fresh charge, made before the
+ * clock starts. The decrypted key comes from memory, as in a warm function (its KMS and Secrets
+ * Manager reads are cached for minutes), so neither side pays for it.
  *
- * <p>Arguments: {@code --requests N} (default 30), {@code --warmup N} (default 5).
+ * <p>Run by {@link ApiBenchmark} after the summary scenarios ({@code --refunds N}, default 30).
  */
 public final class ActionsBenchmark {
 
@@ -130,34 +125,19 @@ public final class ActionsBenchmark {
     this.handler = new ApiHandler(actions.addTo(ApiRouter.builder(orgs)).build());
   }
 
-  public static void main(String[] args) throws IOException {
-    Map<String, Integer> options = new LinkedHashMap<>(Map.of("--requests", 30, "--warmup", 5));
-    for (int i = 0; i < args.length; i += 2) {
-      if (!options.containsKey(args[i]) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("Unknown or incomplete option " + args[i]);
-      }
-      options.put(args[i], Integer.parseInt(args[i + 1]));
-    }
-    bootstrapIfMissing(Settings.fromEnvironment());
-    ActionsBenchmark benchmark = new ActionsBenchmark(Settings.fromEnvironment());
+  /**
+   * Measures the refund scenarios in a new org, erased afterwards, and prints their table.
+   *
+   * @param requests measured refunds per scenario
+   * @param warmup refunds before measuring
+   */
+  static void run(Settings settings, int requests, int warmup, PrintStream out) throws IOException {
+    ActionsBenchmark benchmark = new ActionsBenchmark(settings);
     benchmark.seedOrg();
     try {
-      benchmark.run(options.get("--requests"), options.get("--warmup"), System.out);
+      benchmark.run(requests, warmup, out);
     } finally {
       benchmark.orgs.deleteOrgData(benchmark.org);
-    }
-  }
-
-  /** Creates the table and stack secrets when the local AWS has none (a fresh or reset moto). */
-  private static void bootstrapIfMissing(Settings settings) throws IOException {
-    try (DynamoDbClient dynamo =
-        DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
-      dynamo.describeTable(r -> r.tableName(settings.tableName()));
-    } catch (ResourceNotFoundException e) {
-      try (Bootstrap bootstrap =
-          new Bootstrap(SamTemplate.fromRepository(), Bootstrap.Settings.fromEnvironment())) {
-        bootstrap.run();
-      }
     }
   }
 

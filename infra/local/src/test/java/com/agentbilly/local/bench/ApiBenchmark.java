@@ -17,8 +17,6 @@ import com.agentbilly.domain.Role;
 import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.http.Json;
-import com.agentbilly.local.Bootstrap;
-import com.agentbilly.local.SamTemplate;
 import com.agentbilly.testing.ApiEvents;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -30,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,42 +36,35 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The api benchmark ({@code infra/bench/api}): scenarios through {@link ApiHandler#handleRequest}
  * in-process against the local stack (moto). For every request it records the calls the handler
  * made (membership check included) and replays exactly those, one after the other, on bare clients:
- * the floor. Prints one table — requests/s, p50 and p99 of the handler and of the floor, and their
+ * the floor. Prints a table — requests/s, p50 and p99 of the handler and of the floor, and their
  * ratio (target for the summary: at most 1.5, whatever the size of the mirror).
  *
  * <p>Scenarios (see {@link #scenarios}): {@code GET /orgs/{org}/summary} over a mirror of each size
- * in {@code --subscriptions} (default {@code 100,10000}), each in its own org. The first {@value
- * #WRITTEN_THROUGH_THE_STORE} subscriptions (in several states, currencies and intervals, with a
- * charge for every fifth and a refund for every tenth charge, over 60 days) are written through the
- * real mirror store, so the aggregates are the ones its writes maintain; the rest are canceled
- * subscriptions loaded into the org's subscription partition with {@code BatchWriteItem}: they
- * count nothing, and they make the mirror as large as asked. (moto's {@code TransactWriteItems}
- * copies its whole backend on every call, so 10,000 transactional writes take far too long there.)
- * Further scenarios (a refund round trip) are added there as rows of the same table.
+ * in {@code --subscriptions} (default {@code 100,10000}), each in its own org, written through the
+ * real mirror store a page at a time (see {@link #seedMirror}). Then the refund round trips of
+ * {@link ActionsBenchmark}, in a table of their own (they also call Stripe).
  *
  * <p>Arguments: {@code --requests N} (measured requests per scenario, default 200), {@code --warmup
- * N} (default 50), {@code --subscriptions N,N,…}. Erases the orgs it seeds at the end.
+ * N} (default 50), {@code --subscriptions N,N,…}, {@code --refunds N} (measured refunds per refund
+ * scenario, default 30; 0 leaves them out). Erases the orgs it seeds at the end.
  */
 public final class ApiBenchmark {
 
   private static final String USER = "bench-api";
   private static final long DAY = 86_400;
   private static final int WRITTEN_THROUGH_THE_STORE = 100;
-  private static final int BATCH = 25;
+  private static final int PAGE = 100;
+  private static final int REFUND_WARMUP = 5;
 
   private final DynamoDbClient bare;
-  private final String table;
   private final CallRecorder recorder;
   private final ApiHandler handler;
   private final DynamoDbMirrorStore mirror;
@@ -96,7 +88,6 @@ public final class ApiBenchmark {
             settings);
     Clock clock = Clock.systemUTC();
     String table = settings.tableName();
-    this.table = table;
     this.orgs = new DynamoDbOrgStore(recorded, table);
     this.mirror = new DynamoDbMirrorStore(recorded, table, secrets::cursorKey, clock);
     this.handler =
@@ -106,21 +97,27 @@ public final class ApiBenchmark {
   /** Runs the benchmark; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
     Options options = Options.parse(args);
-    bootstrapIfMissing(Settings.fromEnvironment());
+    BenchStack.bootstrapIfMissing(Settings.fromEnvironment());
     ApiBenchmark benchmark = new ApiBenchmark(Settings.fromEnvironment());
     try {
       benchmark.run(options, System.out);
     } finally {
       benchmark.seeded.forEach(benchmark.orgs::deleteOrgData);
     }
+    if (options.refunds() > 0) {
+      System.out.printf("%nRefund round trips (POST /orgs/{org}/refunds).%n");
+      ActionsBenchmark.run(
+          Settings.fromEnvironment(), options.refunds(), REFUND_WARMUP, System.out);
+    }
   }
 
-  private record Options(int requests, int warmup, List<Integer> subscriptions) {
+  private record Options(int requests, int warmup, List<Integer> subscriptions, int refunds) {
 
     static Options parse(String[] args) {
       int requests = 200;
       int warmup = 50;
       List<Integer> subscriptions = List.of(100, 10_000);
+      int refunds = 30;
       for (int i = 0; i < args.length; i += 2) {
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException("Option " + args[i] + " needs a value.");
@@ -128,30 +125,17 @@ public final class ApiBenchmark {
         switch (args[i]) {
           case "--requests" -> requests = Integer.parseInt(args[i + 1]);
           case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+          case "--refunds" -> refunds = Integer.parseInt(args[i + 1]);
           case "--subscriptions" ->
               subscriptions = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
           default ->
               throw new IllegalArgumentException(
-                  "Unknown option " + args[i] + "; use --requests, --warmup, --subscriptions.");
+                  "Unknown option "
+                      + args[i]
+                      + "; use --requests, --warmup, --subscriptions, --refunds.");
         }
       }
-      return new Options(requests, warmup, subscriptions);
-    }
-  }
-
-  /**
-   * Creates the table and stack secrets when the local AWS has none (a fresh or reset moto). Left
-   * alone otherwise: the bootstrap renews demo passwords, which tests running at the time rely on.
-   */
-  private static void bootstrapIfMissing(Settings settings) throws IOException {
-    try (DynamoDbClient dynamo =
-        DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
-      dynamo.describeTable(r -> r.tableName(settings.tableName()));
-    } catch (ResourceNotFoundException e) {
-      try (Bootstrap bootstrap =
-          new Bootstrap(SamTemplate.fromRepository(), Bootstrap.Settings.fromEnvironment())) {
-        bootstrap.run();
-      }
+      return new Options(requests, warmup, subscriptions, refunds);
     }
   }
 
@@ -269,7 +253,9 @@ public final class ApiBenchmark {
 
   /**
    * A fresh org with the user as viewer and a mirror of {@code subscriptions} subscriptions in
-   * several states, written through the mirror store like sync writes them.
+   * several states, currencies and intervals, with a charge for every fifth and a refund for every
+   * tenth charge, over 60 days: written through the mirror store a page at a time, as sync writes
+   * them, so the aggregates are the ones its writes maintain.
    */
   private OrgId seedMirror(int subscriptions, PrintStream out) {
     OrgId org = OrgId.generate(new SecureRandom());
@@ -284,8 +270,9 @@ public final class ApiBenchmark {
         List.of("active", "active", "active", "past_due", "trialing", "canceled");
     List<String> currencies = List.of("usd", "usd", "eur");
     List<String> intervals = List.of("month", "month", "year", "week");
+    Map<ObjectType, List<MirrorDocument>> pages = new EnumMap<>(ObjectType.class);
     int written = 0;
-    for (int s = 0; s < Math.min(subscriptions, WRITTEN_THROUGH_THE_STORE); s++) {
+    for (int s = 0; s < subscriptions; s++) {
       String currency = currencies.get(s % currencies.size());
       ObjectNode subscription = stripeObject("sub_" + s, "subscription", today - s % 60 * DAY);
       subscription
@@ -304,7 +291,7 @@ public final class ApiBenchmark {
           .put("interval", intervals.get(s % intervals.size()))
           .put("interval_count", 1)
           .put("usage_type", "licensed");
-      written += write(org, ObjectType.SUBSCRIPTION, subscription);
+      written += add(org, pages, ObjectType.SUBSCRIPTION, subscription, now);
       if (s % 5 == 0) {
         ObjectNode charge = stripeObject("ch_" + s, "charge", today - s % 60 * DAY);
         charge
@@ -313,7 +300,7 @@ public final class ApiBenchmark {
             .put("captured", true)
             .put("amount", 1500)
             .put("currency", currency);
-        written += write(org, ObjectType.CHARGE, charge);
+        written += add(org, pages, ObjectType.CHARGE, charge, now);
         if (s % 50 == 0) {
           ObjectNode refund = stripeObject("re_" + s, "refund", today - s % 60 * DAY);
           refund
@@ -321,11 +308,11 @@ public final class ApiBenchmark {
               .put("status", "succeeded")
               .put("amount", 500)
               .put("currency", currency);
-          written += write(org, ObjectType.REFUND, refund);
+          written += add(org, pages, ObjectType.REFUND, refund, now);
         }
       }
     }
-    written += loadCanceled(org, subscriptions - WRITTEN_THROUGH_THE_STORE, today);
+    pages.values().forEach(page -> mirror.writeAll(org, page));
     out.printf(
         Locale.ROOT,
         "Seeded org %s: %,d mirrored objects (%,d subscriptions) in %.1f s.%n",
@@ -337,30 +324,21 @@ public final class ApiBenchmark {
     return org;
   }
 
-  /** {@code count} canceled subscriptions straight into the org's subscription partition. */
-  private int loadCanceled(OrgId org, int count, long created) {
-    List<WriteRequest> batch = new ArrayList<>();
-    for (int s = 0; s < count; s++) {
-      String id = "sub_canceled_" + s;
-      ObjectNode subscription = stripeObject(id, "subscription", created);
-      subscription.put("status", "canceled").put("currency", "usd");
-      Map<String, AttributeValue> item =
-          Map.of(
-              "pk", AttributeValue.fromS("ORG#" + org.value() + "#subscription"),
-              "sk", AttributeValue.fromS(id),
-              "type", AttributeValue.fromS("subscription"),
-              "json", AttributeValue.fromS(subscription.toString()),
-              "snapshot", AttributeValue.fromN(Long.toString(created * 1000)),
-              "deleted", AttributeValue.fromBool(false),
-              "status", AttributeValue.fromS("canceled"));
-      batch.add(WriteRequest.builder().putRequest(put -> put.item(item)).build());
-      if (batch.size() == BATCH || s == count - 1) {
-        List<WriteRequest> requests = List.copyOf(batch);
-        bare.batchWriteItem(write -> write.requestItems(Map.of(table, requests)));
-        batch.clear();
-      }
+  /** Adds the object to its type's page, written when full; 1. */
+  private int add(
+      OrgId org,
+      Map<ObjectType, List<MirrorDocument>> pages,
+      ObjectType type,
+      ObjectNode object,
+      Instant snapshot) {
+    List<MirrorDocument> page = pages.computeIfAbsent(type, t -> new ArrayList<>());
+    page.add(
+        new MirrorDocument(type, object.get("id").asText(), object.toString(), snapshot, false));
+    if (page.size() == PAGE) {
+      mirror.writeAll(org, List.copyOf(page));
+      page.clear();
     }
-    return Math.max(count, 0);
+    return 1;
   }
 
   private static ObjectNode stripeObject(String id, String object, long created) {
@@ -368,14 +346,5 @@ public final class ApiBenchmark {
     node.put("id", id).put("object", object).put("created", created).put("livemode", false);
     node.putObject("metadata").put("source", "bench");
     return node;
-  }
-
-  private int write(OrgId org, ObjectType type, ObjectNode object) {
-    mirror.write(
-        org,
-        new MirrorDocument(
-            type, object.get("id").asText(), object.toString(), Instant.now(), false));
-    recorder.drain();
-    return 1;
   }
 }

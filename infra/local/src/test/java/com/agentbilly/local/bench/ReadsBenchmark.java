@@ -17,8 +17,6 @@ import com.agentbilly.domain.Role;
 import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.http.Json;
-import com.agentbilly.local.Bootstrap;
-import com.agentbilly.local.SamTemplate;
 import com.agentbilly.testing.ApiEvents;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -40,7 +38,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -89,7 +86,7 @@ public final class ReadsBenchmark {
   /** Runs the benchmark; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
     Map<String, Integer> options = options(args);
-    bootstrapIfMissing(Settings.fromEnvironment());
+    BenchStack.bootstrapIfMissing(Settings.fromEnvironment());
     ReadsBenchmark benchmark = new ReadsBenchmark(Settings.fromEnvironment());
     try {
       benchmark.run(
@@ -99,22 +96,6 @@ public final class ReadsBenchmark {
           System.out);
     } finally {
       benchmark.orgs.deleteOrgData(benchmark.org);
-    }
-  }
-
-  /**
-   * Creates the table and stack secrets when the local AWS has none (a fresh or reset moto). Left
-   * alone otherwise: the bootstrap renews demo passwords, which tests running at the time rely on.
-   */
-  private static void bootstrapIfMissing(Settings settings) throws IOException {
-    try (DynamoDbClient dynamo =
-        DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
-      dynamo.describeTable(r -> r.tableName(settings.tableName()));
-    } catch (ResourceNotFoundException e) {
-      try (Bootstrap bootstrap =
-          new Bootstrap(SamTemplate.fromRepository(), Bootstrap.Settings.fromEnvironment())) {
-        bootstrap.run();
-      }
     }
   }
 
