@@ -9,9 +9,12 @@ own refusal) is exercised locally:
 * ``sk_…`` keys have full access; the restricted keys of the key config (``demo-keys.json``)
   have their ``rak_*`` permissions checked per route (a write permission implies the read one);
   a missing one answers Stripe's 403, an unknown key Stripe's 401 (keys always redacted);
+  expanding an object (``expand[]=…coupon``) needs read permission on it too, as at Stripe;
 * allowed calls are forwarded to localstripe with the upstream secret key;
 * ``/v1/prices`` is served from localstripe's plans (it has no Prices API), and the ``plan``
   inside subscription items and invoice lines gets its ``price`` twin, as Stripe returns both;
+* localstripe's subscriptions have no discounts: expansions of ``discounts`` are dropped before
+  forwarding and each subscription gets Stripe's empty ``discounts`` list;
 * test-only controls under ``/_layer/`` (no auth): injected faults, request statistics, and
   queued fixture responses.
 
@@ -90,6 +93,25 @@ RESOURCES: dict[str, tuple[str, bool]] = {
     "webhook_endpoints": ("webhook", True),
 }
 
+# Expanding an object needs read permission on it too (Stripe's permissions reference: "If you're
+# expanding objects in the responses of your API requests, you must also request at least one
+# corresponding permission for each API object you expand"). By the last field of an expand path;
+# fields not listed (a subscription's discounts, say) ride on the permission of the request.
+EXPANSIONS: dict[str, str] = {
+    "coupon": "rak_coupon_read",
+    "customer": "rak_customer_read",
+    "charge": "rak_charge_read",
+    "invoice": "rak_invoice_read",
+    "latest_invoice": "rak_invoice_read",
+    "product": "rak_product_read",
+    "subscription": "rak_subscription_read",
+}
+
+# localstripe's subscriptions have no `discounts` (only the legacy `discount`, always null) and it
+# answers 400 to an expand of a field it lacks. The layer drops those expansions and gives every
+# subscription Stripe's `discounts: []` — what Stripe answers for a subscription without discounts.
+UNSUPPORTED_EXPANSION = re.compile(r"(^|\.)discounts(\.|$)")
+
 PERMISSION_SLUG = re.compile(r"^rak_[a-z0-9_]+_(read|write)$")
 READ_METHODS = ("GET", "HEAD")
 FORWARDED_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Stripe-Version")
@@ -141,6 +163,44 @@ def required_permission(method: str, path: str) -> str | None:
     if method in READ_METHODS:
         return f"rak_{stem}_read"
     return f"rak_{stem}_write" if writable else None
+
+
+def expansions(pairs: list[tuple[str, str]]) -> list[str]:
+    """The expand paths of a query or form: ``expand[]=…`` or ``expand[0]=…``."""
+    return [value for name, value in pairs if name == "expand" or name.startswith("expand[")]
+
+
+def expansion_permissions(pairs: list[tuple[str, str]]) -> list[str]:
+    """The rak_* read slugs the expansions of a request need, in order, without repeats."""
+    needed: list[str] = []
+    for path in expansions(pairs):
+        slug = EXPANSIONS.get(path.split(".")[-1])
+        if slug is not None and slug not in needed:
+            needed.append(slug)
+    return needed
+
+
+def without_unsupported_expansions(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [
+        (name, value)
+        for name, value in pairs
+        if not (
+            (name == "expand" or name.startswith("expand["))
+            and UNSUPPORTED_EXPANSION.search(value)
+        )
+    ]
+
+
+def add_subscription_discounts(node: object) -> None:
+    """Gives every subscription Stripe's ``discounts`` list, empty (localstripe has none)."""
+    if isinstance(node, dict):
+        for value in node.values():
+            add_subscription_discounts(value)
+        if node.get("object") == "subscription" and "discounts" not in node:
+            node["discounts"] = []
+    elif isinstance(node, list):
+        for value in node:
+            add_subscription_discounts(value)
 
 
 def grants(permissions: frozenset[str], needed: str) -> bool:
@@ -522,14 +582,20 @@ class PermissionLayer:
         if needed is None:
             return unrecognized_url(method, path)
         restricted = caller.restricted
-        if restricted is not None and not grants(restricted.permissions, needed):
-            return stripe_error(
-                403,
-                f"The provided key '{redact(restricted.key)}' does not have the required"
-                f" permissions for this endpoint on account '{restricted.account}'. Having the"
-                f" '{needed}' permission would allow this request to continue.",
-                code="more_permissions_required",
-            )
+        if restricted is not None:
+            body = await request.read() if method not in READ_METHODS else b""
+            pairs = parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True)
+            pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            for permission in [needed, *expansion_permissions(pairs)]:
+                if not grants(restricted.permissions, permission):
+                    return stripe_error(
+                        403,
+                        f"The provided key '{redact(restricted.key)}' does not have the required"
+                        f" permissions for this endpoint on account '{restricted.account}'."
+                        f" Having the '{permission}' permission would allow this request to"
+                        " continue.",
+                        code="more_permissions_required",
+                    )
 
         queue = self.fixtures.get(path)
         if method in READ_METHODS and queue:
@@ -568,12 +634,16 @@ class PermissionLayer:
     async def forward(self, request: web.Request) -> web.Response:
         headers = {h: request.headers[h] for h in FORWARDED_HEADERS if h in request.headers}
         body = await request.read() if request.method not in READ_METHODS else None
+        query = request.rel_url.raw_query_string
+        query_pairs = parse_qsl(query, keep_blank_values=True)
+        if expansions(query_pairs):
+            query = urlencode(without_unsupported_expansions(query_pairs))
+        if body:
+            form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            if expansions(form):
+                body = urlencode(without_unsupported_expansions(form)).encode("utf-8")
         status, payload, content_type = await self.upstream_call(
-            request.method,
-            request.rel_url.raw_path,
-            request.rel_url.raw_query_string,
-            body,
-            headers,
+            request.method, request.rel_url.raw_path, query, body, headers
         )
         if not content_type.startswith("application/json"):
             if status in (404, 405):
@@ -592,6 +662,7 @@ class PermissionLayer:
             form = parse_qsl((body or b"").decode("utf-8", "replace"), keep_blank_values=True)
             self.describe_missing(document, request.path, dict(form))
         add_price_twins(document)
+        add_subscription_discounts(document)
         return web.json_response(document, status=status)
 
     @staticmethod

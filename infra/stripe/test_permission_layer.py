@@ -281,6 +281,45 @@ class PermissionLayerTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(item["price"]["id"], "plan_1")
         self.assertEqual(item["price"]["unit_amount"], 1000)
 
+    async def test_expanding_an_object_needs_read_permission_on_it(self):
+        status, body = await self.call(
+            "GET",
+            "/v1/subscriptions/sub_1?expand[]=discounts.source.coupon",
+            KEY["viewer"],
+        )
+        self.assertEqual(status, 200)
+
+        forwarded = len(self.upstream.requests)
+        status, body = await self.call(
+            "GET", "/v1/charges?expand[]=data.customer", KEY["manager"]
+        )
+        self.assertEqual(status, 403)
+        self.assertIn("Having the 'rak_customer_read' permission", body["error"]["message"])
+        self.assertEqual(len(self.upstream.requests), forwarded, "nothing forwarded")
+
+    async def test_a_form_expansion_is_checked_like_a_query_one(self):
+        status, body = await self.call(
+            "POST",
+            "/v1/refunds",
+            KEY["manager"],
+            data={"charge": "ch_1", "expand[]": "charge.customer"},
+        )
+        self.assertEqual(status, 403)
+        self.assertIn("'rak_customer_read'", body["error"]["message"])
+
+    async def test_discount_expansions_are_dropped_and_subscriptions_get_empty_discounts(self):
+        status, body = await self.call(
+            "GET",
+            "/v1/subscriptions/sub_1?expand%5B%5D=discounts.source.coupon&expand[]=customer",
+            KEY["sync"],
+        )
+
+        self.assertEqual(status, 200)
+        self.assertEqual(body["discounts"], [])
+        self.assertEqual(
+            self.upstream.requests[-1]["raw_path"], "/v1/subscriptions/sub_1?expand%5B%5D=customer"
+        )
+
     async def test_fault_answers_the_next_matching_requests_then_clears(self):
         await self.client.post(
             "/_layer/faults",

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * The mirror write of DESIGN §5: the snapshot-guarded write, and on a same-second tie (two
  * different states with the same snapshot second) a re-fetch of the object from Stripe with the
  * org's {@code sync} key, written as the current state.
+ *
+ * <p>A subscription whose discounts arrive only as ids (an event's payload: Stripe never expands
+ * them there) is read from Stripe again first, with its coupons ({@code ObjectType#expansions}),
+ * and that current state is written instead: the summary's MRR deducts forever coupons, which an id
+ * does not tell. If it cannot be read (no usable sync key), it is written as received.
  *
  * <p>Failures of storage and {@link StripeObjectFetcher.Unavailable} propagate unchanged.
  */
@@ -52,7 +58,8 @@ public final class GuardedMirrorWrite {
 
   /** Writes {@code document} unless the mirror holds a newer snapshot; resolves ties. */
   public Outcome write(OrgId org, MirrorDocument document) {
-    return settle(org, document, mirror.write(org, document));
+    MirrorDocument complete = complete(org, document);
+    return settle(org, complete, mirror.write(org, complete));
   }
 
   /**
@@ -60,12 +67,27 @@ public final class GuardedMirrorWrite {
    * resolved one by one afterwards. The outcomes come in the documents' order.
    */
   public List<Outcome> writeAll(OrgId org, List<MirrorDocument> documents) {
-    List<WriteOutcome> written = mirror.writeAll(org, documents);
+    List<MirrorDocument> complete = documents.stream().map(d -> complete(org, d)).toList();
+    List<WriteOutcome> written = mirror.writeAll(org, complete);
     List<Outcome> outcomes = new ArrayList<>(written.size());
     for (int i = 0; i < written.size(); i++) {
-      outcomes.add(settle(org, documents.get(i), written.get(i)));
+      outcomes.add(settle(org, complete.get(i), written.get(i)));
     }
     return outcomes;
+  }
+
+  /**
+   * The document, or — for a live subscription whose coupons it names only by id — the object as
+   * Stripe has it now, read with its coupons (a tombstone if Stripe no longer has it).
+   */
+  private MirrorDocument complete(OrgId org, MirrorDocument document) {
+    if (document.deleted()
+        || !SummaryContributions.lacksCoupons(document.type(), document.json())) {
+      return document;
+    }
+    return refetched(
+            org, document, "coupons known only by id: the subscription is kept as received")
+        .orElse(document);
   }
 
   /** What a store's outcome means here: a tie is resolved by a re-fetch. */
@@ -79,28 +101,12 @@ public final class GuardedMirrorWrite {
   }
 
   private Outcome resolveTie(OrgId org, MirrorDocument document) {
-    StripeObjectFetcher.Fetched fetched = stripe.fetch(org, document.type(), document.id());
-    MirrorDocument current =
-        switch (fetched) {
-          case Found found ->
-              new MirrorDocument(
-                  document.type(), document.id(), found.json(), found.startedAt(), false);
-          case Gone gone ->
-              new MirrorDocument(
-                  document.type(), document.id(), deletedStub(document), gone.startedAt(), true);
-          case Unresolvable unresolvable -> {
-            LOG.atWarn()
-                .addKeyValue("org", org.value())
-                .addKeyValue("object_id", document.id())
-                .addKeyValue("reason", unresolvable.reason())
-                .log("same-second conflict not resolved: the mirror keeps its state");
-            yield null;
-          }
-        };
-    if (current == null) {
+    Optional<MirrorDocument> current =
+        refetched(org, document, "same-second conflict not resolved: the mirror keeps its state");
+    if (current.isEmpty()) {
       return Outcome.CONFLICT_KEPT;
     }
-    if (mirror.write(org, current) == WriteOutcome.CONFLICT) {
+    if (mirror.write(org, current.get()) == WriteOutcome.CONFLICT) {
       LOG.atWarn()
           .addKeyValue("org", org.value())
           .addKeyValue("object_id", document.id())
@@ -108,6 +114,32 @@ public final class GuardedMirrorWrite {
       return Outcome.CONFLICT_KEPT;
     }
     return Outcome.REFETCHED;
+  }
+
+  /**
+   * The object as Stripe has it now, snapshot at the moment the request started (a tombstone if
+   * Stripe no longer has it); empty, logged with {@code unresolvedMessage}, if it cannot be read.
+   */
+  private Optional<MirrorDocument> refetched(
+      OrgId org, MirrorDocument document, String unresolvedMessage) {
+    return switch (stripe.fetch(org, document.type(), document.id())) {
+      case Found found ->
+          Optional.of(
+              new MirrorDocument(
+                  document.type(), document.id(), found.json(), found.startedAt(), false));
+      case Gone gone ->
+          Optional.of(
+              new MirrorDocument(
+                  document.type(), document.id(), deletedStub(document), gone.startedAt(), true));
+      case Unresolvable unresolvable -> {
+        LOG.atWarn()
+            .addKeyValue("org", org.value())
+            .addKeyValue("object_id", document.id())
+            .addKeyValue("reason", unresolvable.reason())
+            .log(unresolvedMessage);
+        yield Optional.empty();
+      }
+    };
   }
 
   /**

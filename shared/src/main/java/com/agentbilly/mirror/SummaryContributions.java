@@ -102,6 +102,32 @@ public final class SummaryContributions {
     return total;
   }
 
+  /**
+   * Whether a live subscription's JSON names a discount or its coupon only by id (as Stripe sends
+   * them unless expanded, an event's payload always): its MRR cannot be told from it. Not JSON
+   * counts as not lacking anything (the write refuses it).
+   */
+  public static boolean lacksCoupons(ObjectType type, String json) {
+    if (type != ObjectType.SUBSCRIPTION) {
+      return false;
+    }
+    JsonNode subscription;
+    try {
+      subscription = Json.read(json);
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+    for (JsonNode discount : subscription.path("discounts")) {
+      if (discount.isTextual()
+          || (discount.isObject()
+              && !discount.path("coupon").isObject()
+              && discount.path("source").path("coupon").isTextual())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** An object's state as stored: its JSON and whether it is a tombstone. */
   public record State(String json, boolean deleted) {}
 

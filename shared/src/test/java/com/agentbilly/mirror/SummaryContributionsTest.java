@@ -82,6 +82,33 @@ class SummaryContributionsTest {
   }
 
   @Test
+  void aSubscriptionLacksCouponsWhenADiscountOrItsCouponIsOnlyAnId() {
+    String expanded =
+        "{\"id\":\"di_2\",\"source\":{\"coupon\":{\"duration\":\"forever\",\"percent_off\":5}}}";
+    String couponId = "{\"id\":\"di_3\",\"source\":{\"coupon\":\"FOREVER5\",\"type\":\"coupon\"}}";
+    String legacy = "{\"id\":\"di_4\",\"coupon\":{\"duration\":\"forever\",\"percent_off\":5}}";
+
+    assertThat(lacks(",\"discounts\":[\"di_1\"]")).isTrue();
+    assertThat(lacks(",\"discounts\":[" + couponId + "]")).isTrue();
+    assertThat(lacks(",\"discounts\":[" + expanded + ",\"di_1\"]")).isTrue();
+    assertThat(lacks(",\"discounts\":[" + expanded + "]")).isFalse();
+    assertThat(lacks(",\"discounts\":[" + legacy + "]")).isFalse();
+    assertThat(lacks(",\"discounts\":[]")).isFalse();
+    assertThat(lacks("")).isFalse();
+    assertThat(
+            SummaryContributions.lacksCoupons(
+                ObjectType.CHARGE, "{\"id\":\"ch_1\",\"discounts\":[\"di_1\"]}"))
+        .as("only subscriptions")
+        .isFalse();
+    assertThat(SummaryContributions.lacksCoupons(ObjectType.SUBSCRIPTION, "not json")).isFalse();
+  }
+
+  private static boolean lacks(String discounts) {
+    return SummaryContributions.lacksCoupons(
+        ObjectType.SUBSCRIPTION, subscription("active", discounts));
+  }
+
+  @Test
   void aTieredPriceWithoutUnitAmountCountsNothing() {
     String json =
         "{\"id\":\"sub_1\",\"status\":\"active\",\"currency\":\"usd\",\"items\":{\"data\":[{"

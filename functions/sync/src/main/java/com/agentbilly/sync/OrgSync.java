@@ -494,6 +494,10 @@ public final class OrgSync {
     if (type == ObjectType.SUBSCRIPTION) {
       path.append("&status=all");
     }
+    String expand = type.expandParameters("data.");
+    if (!expand.isEmpty()) {
+      path.append('&').append(expand);
+    }
     if (startingAfter != null) {
       path.append("&starting_after=").append(encode(startingAfter));
     }

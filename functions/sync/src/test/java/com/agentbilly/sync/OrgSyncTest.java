@@ -106,6 +106,8 @@ class OrgSyncTest {
         Duration.ofSeconds(10));
   }
 
+  private static final String EXPAND_COUPONS = "&expand%5B%5D=data.discounts.source.coupon";
+
   /** Time for {@code pages} pages, then none. */
   private static Supplier<Duration> timeForPages(int pages) {
     AtomicInteger asked = new AtomicInteger();
@@ -164,8 +166,8 @@ class OrgSyncTest {
             "/v1/customers?limit=100",
             "/v1/customers?limit=100&starting_after=cus_99",
             "/v1/customers?limit=100&starting_after=cus_199",
-            "/v1/subscriptions?limit=100&status=all",
-            "/v1/subscriptions?limit=100&status=all&starting_after=sub_99",
+            "/v1/subscriptions?limit=100&status=all" + EXPAND_COUPONS,
+            "/v1/subscriptions?limit=100&status=all" + EXPAND_COUPONS + "&starting_after=sub_99",
             "/v1/invoices?limit=100",
             "/v1/invoices?limit=100&starting_after=in_99",
             "/v1/charges?limit=100",

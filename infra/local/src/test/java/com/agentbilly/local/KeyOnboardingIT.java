@@ -92,7 +92,8 @@ class KeyOnboardingIT {
           "rak_subscription_read",
           "rak_invoice_read",
           "rak_charge_read",
-          "rak_product_read");
+          "rak_product_read",
+          "rak_coupon_read");
   private static final List<String> SYNC_READS =
       List.of(
           "rak_customer_read",
@@ -102,7 +103,8 @@ class KeyOnboardingIT {
           "rak_product_read",
           "rak_plan_read",
           "rak_refund_read",
-          "rak_event_read");
+          "rak_event_read",
+          "rak_coupon_read");
   private static final List<String> CHECKED_WRITES =
       List.of(
           "rak_refund_write",
@@ -282,7 +284,8 @@ class KeyOnboardingIT {
     assertThat(manager.status()).as(manager.body()).isEqualTo(200);
     assertThat(strings(sync.json().get("verified_permissions"))).isEqualTo(SYNC_READS);
     assertThat(strings(manager.json().get("verified_permissions")))
-        .containsExactly("rak_charge_read", "rak_refund_write", "rak_subscription_write");
+        .containsExactly(
+            "rak_charge_read", "rak_coupon_read", "rak_refund_write", "rak_subscription_write");
     assertThat(manager.json().get("last4").asText()).isEqualTo(last4(demoKey("manager")));
 
     JsonNode listed = owner.get("/orgs/" + org + "/keys").json().get("data");
@@ -878,7 +881,8 @@ class KeyOnboardingIT {
                       {"slug": "rak_product_read", "label": "Products: Read"},
                       {"slug": "rak_plan_read", "label": "Prices: Read"},
                       {"slug": "rak_refund_read", "label": "Refunds: Read"},
-                      {"slug": "rak_event_read", "label": "Events: Read"}
+                      {"slug": "rak_event_read", "label": "Events: Read"},
+                      {"slug": "rak_coupon_read", "label": "Coupons: Read"}
                     ],
                     "write": [],
                     "forbidden_write": [
@@ -893,7 +897,10 @@ class KeyOnboardingIT {
                     ]
                   },
                   "manager": {
-                    "read": [{"slug": "rak_charge_read", "label": "Charges: Read"}],
+                    "read": [
+                      {"slug": "rak_charge_read", "label": "Charges: Read"},
+                      {"slug": "rak_coupon_read", "label": "Coupons: Read"}
+                    ],
                     "write": [
                       {"slug": "rak_refund_write", "label": "Refunds: Write"},
                       {"slug": "rak_subscription_write", "label": "Subscriptions: Write"}
@@ -913,7 +920,8 @@ class KeyOnboardingIT {
                       {"slug": "rak_subscription_read", "label": "Subscriptions: Read"},
                       {"slug": "rak_invoice_read", "label": "Invoices: Read"},
                       {"slug": "rak_charge_read", "label": "Charges: Read"},
-                      {"slug": "rak_product_read", "label": "Products: Read"}
+                      {"slug": "rak_product_read", "label": "Products: Read"},
+                      {"slug": "rak_coupon_read", "label": "Coupons: Read"}
                     ],
                     "write": [],
                     "forbidden_write": [

@@ -66,7 +66,7 @@ class ProbeContractIT {
   @Test
   void thereIsOneProbeForEveryPermission() {
     assertThat(Probe.table().keySet()).isEqualTo(EnumSet.allOf(StripePermission.class));
-    assertThat(readProbes().count() + writeProbes().count()).isEqualTo(16);
+    assertThat(readProbes().count() + writeProbes().count()).isEqualTo(17);
     Probe.table()
         .forEach((permission, probe) -> assertThat(probe.permission()).isEqualTo(permission));
   }

@@ -7,8 +7,11 @@ import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.testing.StripeSignatures;
+import com.agentbilly.testing.WebhookRequests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.net.ApiResource.RequestMethod;
@@ -149,6 +152,70 @@ class WebhookIT {
         .isEqualTo("webhook-it@example.com");
     assertThat(tombstone.snapshot()).isAfterOrEqualTo(mirroredCustomer.snapshot());
     assertThat(logs.text()).doesNotContain(secret).doesNotContain("v1=");
+  }
+
+  @Test
+  void aSubscriptionEventNamingItsDiscountsByIdIsReadAgainWithTheSyncKeyBeforeItIsMirrored()
+      throws Exception {
+    OrgId org = newOrgWithSyncKey();
+    String secret = "whsec_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+    assertThat(owner.put("/orgs/" + org + "/webhook-secret", Map.of("secret", secret)).status())
+        .isEqualTo(200);
+    JsonNode product = stripe("/v1/products", "name=Webhook+IT+Coupons&type=service");
+    JsonNode plan =
+        stripe(
+            "/v1/plans",
+            "product=" + product.get("id").asText() + "&amount=3000&currency=usd&interval=month");
+    JsonNode token =
+        stripe(
+            "/v1/tokens",
+            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2030&card[cvc]=123");
+    JsonNode customer =
+        stripe(
+            "/v1/customers", "email=coupons-it%40example.com&source=" + token.get("id").asText());
+    String subscriptionId =
+        stripe(
+                "/v1/subscriptions",
+                "customer="
+                    + customer.get("id").asText()
+                    + "&items[0][plan]="
+                    + plan.get("id").asText())
+            .get("id")
+            .asText();
+    // The event's payload as Stripe sends it: the discount only by its id.
+    ObjectNode payload =
+        (ObjectNode)
+            JSON.readTree(
+                localStripe
+                    .rawRequest(RequestMethod.GET, "/v1/subscriptions/" + subscriptionId, null)
+                    .body());
+    payload.putArray("discounts").add("di_test_webhook_it");
+    long created = Instant.now().getEpochSecond() - 30;
+    String event =
+        WebhookRequests.event(
+            "evt_test_coupons_" + subscriptionId,
+            "customer.subscription.updated",
+            created,
+            false,
+            payload.toString());
+
+    ApiResponse delivered =
+        stack
+            .functionUrl()
+            .withHeader(
+                "Stripe-Signature",
+                StripeSignatures.of(event).secret(secret).at(Instant.now()).header())
+            .post("/orgs/" + org, event);
+
+    assertThat(delivered.status()).as(delivered.body()).isEqualTo(200);
+    MirrorItem mirrored = mirror.get(org, ObjectType.SUBSCRIPTION, subscriptionId).orElseThrow();
+    assertThat(mirrored.snapshot())
+        .as("read again after the event, not the event's own snapshot")
+        .isAfter(Instant.ofEpochSecond(created));
+    assertThat(JSON.readTree(mirrored.json()).get("discounts"))
+        .as("the subscription as Stripe (here: the layer over localstripe) has it now")
+        .isEqualTo(JSON.readTree("[]"));
+    assertThat(logs.text()).doesNotContain(secret);
   }
 
   @Test

@@ -81,7 +81,7 @@ public final class StripeApiActions implements StripeActions {
 
   @Override
   public String retrieve(String key, ObjectType type, String id) {
-    return send(key, RequestMethod.GET, type.stripePath() + "/" + encode(id), null, null);
+    return send(key, RequestMethod.GET, type.objectPath(id), null, null);
   }
 
   @Override
@@ -111,6 +111,7 @@ public final class StripeApiActions implements StripeActions {
     if (change.prorationBehavior() != null) {
       form.add("proration_behavior", change.prorationBehavior());
     }
+    expandSubscription(form);
     return send(
         key,
         RequestMethod.POST,
@@ -124,9 +125,19 @@ public final class StripeApiActions implements StripeActions {
       String key, String subscription, boolean atPeriodEnd, String idempotencyKey) {
     String path = "/v1/subscriptions/" + encode(subscription);
     if (atPeriodEnd) {
-      return send(key, RequestMethod.POST, path, "cancel_at_period_end=true", idempotencyKey);
+      Form form = new Form().add("cancel_at_period_end", "true");
+      expandSubscription(form);
+      return send(key, RequestMethod.POST, path, form.encoded(), idempotencyKey);
     }
     return send(key, RequestMethod.DELETE, path, null, idempotencyKey);
+  }
+
+  /**
+   * Asks for the subscription's coupons in the answer, which goes to the mirror (a canceled
+   * subscription counts nothing in the summary, so an immediate cancel does without).
+   */
+  private static void expandSubscription(Form form) {
+    ObjectType.SUBSCRIPTION.expansions().forEach(field -> form.add("expand[]", field));
   }
 
   private String send(

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.StripeException;
 import com.stripe.net.ApiResource.RequestMethod;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -59,7 +57,7 @@ public final class StripeApiObjectFetcher implements StripeObjectFetcher {
       return new Unresolvable("no " + purpose.wireName() + " key connected");
     }
     Instant startedAt = clock.instant();
-    String path = type.stripePath() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    String path = type.objectPath(id);
     String body;
     try {
       body = clients.forKey(key.get()).rawRequest(RequestMethod.GET, path, null).body();

@@ -2,6 +2,7 @@ package com.agentbilly.domain.keys;
 
 import static com.agentbilly.domain.keys.StripePermission.CHARGE_READ;
 import static com.agentbilly.domain.keys.StripePermission.CHARGE_WRITE;
+import static com.agentbilly.domain.keys.StripePermission.COUPON_READ;
 import static com.agentbilly.domain.keys.StripePermission.CUSTOMER_READ;
 import static com.agentbilly.domain.keys.StripePermission.CUSTOMER_WRITE;
 import static com.agentbilly.domain.keys.StripePermission.EVENT_READ;
@@ -25,6 +26,11 @@ import java.util.Set;
 /**
  * What each key purpose must have and must not have (DESIGN.md §3). This table is the single source
  * of {@code GET /key-requirements}, the README's table and the verification of a key.
+ *
+ * <p>Beyond DESIGN's table, every key that reads subscriptions also reads coupons ({@code
+ * rak_coupon_read}): Stripe sends a subscription's discounts as ids, and the summary's MRR deducts
+ * forever coupons (API.md), so each read of a subscription expands its discounts' coupons, which
+ * Stripe allows only with read permission on coupons.
  *
  * @param read permissions the key must have to read
  * @param write permissions the key must have to write (each implies its read)
@@ -65,12 +71,19 @@ public record KeyRequirements(
               PRODUCT_READ,
               PRICE_READ,
               REFUND_READ,
-              EVENT_READ);
+              EVENT_READ,
+              COUPON_READ);
       case VIEWER ->
-          readOnly(CUSTOMER_READ, SUBSCRIPTION_READ, INVOICE_READ, CHARGE_READ, PRODUCT_READ);
+          readOnly(
+              CUSTOMER_READ,
+              SUBSCRIPTION_READ,
+              INVOICE_READ,
+              CHARGE_READ,
+              PRODUCT_READ,
+              COUPON_READ);
       case MANAGER ->
           new KeyRequirements(
-              List.of(CHARGE_READ),
+              List.of(CHARGE_READ, COUPON_READ),
               List.of(REFUND_WRITE, SUBSCRIPTION_WRITE),
               forbiddenExcept(REFUND_WRITE, SUBSCRIPTION_WRITE));
       case WEBHOOK -> throw new IllegalArgumentException("webhook secrets are not Stripe keys");

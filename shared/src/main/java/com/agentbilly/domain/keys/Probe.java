@@ -47,6 +47,7 @@ public record Probe(StripePermission permission, String method, String path, Str
     read(table, StripePermission.PRICE_READ, "/v1/prices");
     read(table, StripePermission.REFUND_READ, "/v1/refunds");
     read(table, StripePermission.EVENT_READ, "/v1/events");
+    read(table, StripePermission.COUPON_READ, "/v1/coupons");
     write(table, StripePermission.REFUND_WRITE, "/v1/refunds", "charge=ch_" + MISSING);
     update(table, StripePermission.SUBSCRIPTION_WRITE, "/v1/subscriptions/sub_" + MISSING);
     update(table, StripePermission.CUSTOMER_WRITE, "/v1/customers/cus_" + MISSING);

@@ -14,6 +14,7 @@ public enum StripePermission {
   PRICE_READ("rak_plan_read", "Prices: Read"),
   REFUND_READ("rak_refund_read", "Refunds: Read"),
   EVENT_READ("rak_event_read", "Events: Read"),
+  COUPON_READ("rak_coupon_read", "Coupons: Read"),
   REFUND_WRITE("rak_refund_write", "Refunds: Write"),
   SUBSCRIPTION_WRITE("rak_subscription_write", "Subscriptions: Write"),
   CUSTOMER_WRITE("rak_customer_write", "Customers: Write"),

@@ -1,7 +1,11 @@
 package com.agentbilly.domain.mirror;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The Stripe object types Agent Billy mirrors, with Stripe's object name, the list name of our read
@@ -42,6 +46,38 @@ public enum ObjectType {
   /** Stripe's collection path, e.g. {@code /v1/customers}. */
   public String stripePath() {
     return stripePath;
+  }
+
+  /**
+   * The fields of this type that Stripe sends as ids unless asked to expand them, and that the
+   * mirror needs whole: a subscription's discounts with their coupons, which the summary's MRR
+   * deducts. Every read of such an object asks for them; a copy without them (an event's payload)
+   * is read again (see {@code GuardedMirrorWrite}).
+   */
+  public List<String> expansions() {
+    return this == SUBSCRIPTION ? List.of("discounts.source.coupon") : List.of();
+  }
+
+  /**
+   * The {@code expand[]} parameters of {@link #expansions}, each prefixed with {@code prefix}
+   * ({@code "data."} for a list, {@code ""} for one object), form-encoded and joined with {@code
+   * &}; empty if the type has none.
+   */
+  public String expandParameters(String prefix) {
+    return expansions().stream()
+        .map(
+            field ->
+                URLEncoder.encode("expand[]", StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(prefix + field, StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  /** Stripe's path of one object of this type, with its {@link #expandParameters}. */
+  public String objectPath(String id) {
+    String path = stripePath + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    String expand = expandParameters("");
+    return expand.isEmpty() ? path : path + "?" + expand;
   }
 
   /** The list filters this type supports (besides {@code include_deleted}). */

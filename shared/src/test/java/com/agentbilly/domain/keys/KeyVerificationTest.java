@@ -38,7 +38,8 @@ class KeyVerificationTest {
                 StripePermission.SUBSCRIPTION_READ,
                 StripePermission.INVOICE_READ,
                 StripePermission.CHARGE_READ,
-                StripePermission.PRODUCT_READ),
+                StripePermission.PRODUCT_READ,
+                StripePermission.COUPON_READ),
             null);
     assertThat(verified.account()).isEqualTo(ACCOUNT);
     assertThat(verified.permissions())
@@ -47,7 +48,8 @@ class KeyVerificationTest {
             "rak_subscription_read",
             "rak_invoice_read",
             "rak_charge_read",
-            "rak_product_read");
+            "rak_product_read",
+            "rak_coupon_read");
   }
 
   @Test
@@ -59,7 +61,8 @@ class KeyVerificationTest {
             StripePermission.REFUND_READ,
             StripePermission.SUBSCRIPTION_WRITE,
             StripePermission.SUBSCRIPTION_READ,
-            StripePermission.CHARGE_READ);
+            StripePermission.CHARGE_READ,
+            StripePermission.COUPON_READ);
     assertThatThrownBy(() -> KeyVerification.decide(SecretPurpose.VIEWER, managerKey, ACCOUNT))
         .isInstanceOfSatisfying(
             ApiProblem.class,
@@ -81,7 +84,8 @@ class KeyVerificationTest {
             StripePermission.CUSTOMER_READ,
             StripePermission.SUBSCRIPTION_READ,
             StripePermission.INVOICE_READ,
-            StripePermission.PRODUCT_READ);
+            StripePermission.PRODUCT_READ,
+            StripePermission.COUPON_READ);
     assertThatThrownBy(() -> KeyVerification.decide(SecretPurpose.VIEWER, underscoped, null))
         .isInstanceOfSatisfying(
             ApiProblem.class,
@@ -89,6 +93,28 @@ class KeyVerificationTest {
               assertThat(p.code()).isEqualTo(ErrorCode.MISSING_PERMISSIONS);
               assertThat(p.extra()).isEqualTo(Map.of("missing", List.of("rak_charge_read")));
             });
+  }
+
+  @Test
+  void everyKeyThatReadsSubscriptionsMustReadTheirCouponsToo() {
+    var withoutCoupons =
+        keyWith(
+            ACCOUNT,
+            StripePermission.CUSTOMER_READ,
+            StripePermission.SUBSCRIPTION_READ,
+            StripePermission.INVOICE_READ,
+            StripePermission.CHARGE_READ,
+            StripePermission.PRODUCT_READ,
+            StripePermission.PRICE_READ,
+            StripePermission.REFUND_READ,
+            StripePermission.EVENT_READ);
+    for (SecretPurpose purpose : List.of(SecretPurpose.SYNC, SecretPurpose.VIEWER)) {
+      assertThatThrownBy(() -> KeyVerification.decide(purpose, withoutCoupons, ACCOUNT))
+          .as("%s", purpose)
+          .isInstanceOfSatisfying(
+              ApiProblem.class,
+              p -> assertThat(p.extra()).isEqualTo(Map.of("missing", List.of("rak_coupon_read"))));
+    }
   }
 
   @Test
@@ -101,7 +127,7 @@ class KeyVerificationTest {
   }
 
   @Test
-  void managerNeedsRefundAndSubscriptionWritesAndChargeRead() {
+  void managerNeedsRefundAndSubscriptionWritesAndChargeAndCouponRead() {
     var verified =
         KeyVerification.decide(
             SecretPurpose.MANAGER,
@@ -109,9 +135,11 @@ class KeyVerificationTest {
                 ACCOUNT,
                 StripePermission.REFUND_WRITE,
                 StripePermission.SUBSCRIPTION_WRITE,
-                StripePermission.CHARGE_READ),
+                StripePermission.CHARGE_READ,
+                StripePermission.COUPON_READ),
             ACCOUNT);
     assertThat(verified.permissions())
-        .containsExactly("rak_charge_read", "rak_refund_write", "rak_subscription_write");
+        .containsExactly(
+            "rak_charge_read", "rak_coupon_read", "rak_refund_write", "rak_subscription_write");
   }
 }
