@@ -116,6 +116,7 @@ public final class SyncBenchmark {
       }
       options.put(args[i], args[i + 1]);
     }
+    BenchStack.bootstrapIfMissing(Settings.fromEnvironment());
     JsonNode demoKeys = JSON.readTree(Path.of(env("STRIPE_LAYER_KEYS")).toFile());
     SyncBenchmark benchmark =
         new SyncBenchmark(demoKeys, Double.parseDouble(options.get("--rate")));
