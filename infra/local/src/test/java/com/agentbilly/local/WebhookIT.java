@@ -103,30 +103,11 @@ class WebhookIT {
     assertThat(URI.create(url)).isEqualTo(stack.webhookUri().resolve("/orgs/" + org.value()));
     registerWebhook(url, secret, null);
 
-    JsonNode product = stripe("/v1/products", "name=Webhook+IT+Pro&type=service");
-    JsonNode plan =
-        stripe(
-            "/v1/plans",
-            "product="
-                + product.get("id").asText()
-                + "&amount=2000&currency=usd&interval=month&nickname=Pro+monthly");
-    JsonNode token =
-        stripe(
-            "/v1/tokens",
-            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2030&card[cvc]=123");
-    JsonNode customer =
-        stripe(
-            "/v1/customers",
-            "email=webhook-it%40example.com&name=Webhook+IT&source=" + token.get("id").asText());
-    JsonNode subscription =
-        stripe(
-            "/v1/subscriptions",
-            "customer="
-                + customer.get("id").asText()
-                + "&items[0][plan]="
-                + plan.get("id").asText());
-    String customerId = customer.get("id").asText();
-    String subscriptionId = subscription.get("id").asText();
+    Subscribed created = subscribe("webhook-it@example.com", 2000);
+    JsonNode product = created.product();
+    JsonNode plan = created.plan();
+    String customerId = created.customer().get("id").asText();
+    String subscriptionId = created.subscription().get("id").asText();
 
     MirrorItem mirroredCustomer =
         awaitMirrored(org, ObjectType.CUSTOMER, customerId, item -> !item.deleted());
@@ -161,27 +142,8 @@ class WebhookIT {
     String secret = "whsec_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
     assertThat(owner.put("/orgs/" + org + "/webhook-secret", Map.of("secret", secret)).status())
         .isEqualTo(200);
-    JsonNode product = stripe("/v1/products", "name=Webhook+IT+Coupons&type=service");
-    JsonNode plan =
-        stripe(
-            "/v1/plans",
-            "product=" + product.get("id").asText() + "&amount=3000&currency=usd&interval=month");
-    JsonNode token =
-        stripe(
-            "/v1/tokens",
-            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2030&card[cvc]=123");
-    JsonNode customer =
-        stripe(
-            "/v1/customers", "email=coupons-it%40example.com&source=" + token.get("id").asText());
     String subscriptionId =
-        stripe(
-                "/v1/subscriptions",
-                "customer="
-                    + customer.get("id").asText()
-                    + "&items[0][plan]="
-                    + plan.get("id").asText())
-            .get("id")
-            .asText();
+        subscribe("coupons-it@example.com", 3000).subscription().get("id").asText();
     // The event's payload as Stripe sends it: the discount only by its id.
     ObjectNode payload =
         (ObjectNode)
@@ -257,6 +219,43 @@ class WebhookIT {
         .as("%s %s in the mirror within %s", type, id, DELIVERY_DEADLINE)
         .hasValueSatisfying(i -> assertThat(condition.test(i)).isTrue());
     return item.orElseThrow();
+  }
+
+  /** What {@link #subscribe} made in localstripe. */
+  private record Subscribed(
+      JsonNode product, JsonNode plan, JsonNode customer, JsonNode subscription) {}
+
+  /** A product, its monthly plan of {@code amount} cents, a customer with a card, subscribed. */
+  private static Subscribed subscribe(String email, int amount)
+      throws StripeException, IOException {
+    JsonNode product = stripe("/v1/products", "name=Webhook+IT+Pro&type=service");
+    JsonNode plan =
+        stripe(
+            "/v1/plans",
+            "product="
+                + product.get("id").asText()
+                + "&amount="
+                + amount
+                + "&currency=usd&interval=month&nickname=Pro+monthly");
+    JsonNode token =
+        stripe(
+            "/v1/tokens",
+            "card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2030&card[cvc]=123");
+    JsonNode customer =
+        stripe(
+            "/v1/customers",
+            "email="
+                + URLEncoder.encode(email, StandardCharsets.UTF_8)
+                + "&name=Webhook+IT&source="
+                + token.get("id").asText());
+    JsonNode subscription =
+        stripe(
+            "/v1/subscriptions",
+            "customer="
+                + customer.get("id").asText()
+                + "&items[0][plan]="
+                + plan.get("id").asText());
+    return new Subscribed(product, plan, customer, subscription);
   }
 
   private static JsonNode stripe(String path, String form) throws StripeException, IOException {
