@@ -191,12 +191,7 @@ public final class DynamoDbMirrorStore implements MirrorStore {
         }
       }
       SummaryContributions.State before =
-          stored
-              .map(
-                  item ->
-                      new SummaryContributions.State(
-                          item.get(JSON).s(), Boolean.TRUE.equals(item.get(DELETED).bool())))
-              .orElse(null);
+          stored.map(DynamoDbMirrorStore::summaryState).orElse(null);
       Buckets change =
           SummaryContributions.change(
               document.type(),
@@ -282,10 +277,7 @@ public final class DynamoDbMirrorStore implements MirrorStore {
         change =
             SummaryContributions.change(
                 document.type(),
-                current == null
-                    ? null
-                    : new SummaryContributions.State(
-                        current.get(JSON).s(), Boolean.TRUE.equals(current.get(DELETED).bool())),
+                current == null ? null : summaryState(current),
                 new SummaryContributions.State(document.json(), document.deleted()));
       }
       Pending pending =
@@ -429,6 +421,12 @@ public final class DynamoDbMirrorStore implements MirrorStore {
 
   private static String storedKey(Map<String, AttributeValue> item) {
     return item.get(TableKeys.PK).s() + "\u0000" + item.get(TableKeys.SK).s();
+  }
+
+  /** A stored item's state as the summary contributions read it. */
+  private static SummaryContributions.State summaryState(Map<String, AttributeValue> item) {
+    return new SummaryContributions.State(
+        item.get(JSON).s(), Boolean.TRUE.equals(item.get(DELETED).bool()));
   }
 
   /** A transaction refused by our own guard, or by a concurrent transaction: take it again. */
