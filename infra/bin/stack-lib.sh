@@ -14,17 +14,21 @@ die() {
   exit 1
 }
 
-# Sets PROFILE, RUN_DIR and the *_PORT variables for the profile named in $1.
+# Sets PROFILE, RUN_DIR and the *_PORT variables for the profile named in $1: the servers'
+# (started by stack-up) and, for a whole stack with its dashboard (make dev, the browser tests),
+# the dev gateway's and the dashboard's.
 load_profile() {
   PROFILE="${1:-}"
   case "$PROFILE" in
     dev)
       MOTO_PORT=4566 LOCALSTRIPE_PORT=8420 LAYER_PORT=12180
       STRIPE_MOCK_PORT=12111 STRIPE_MOCK_HTTPS_PORT=12112
+      GATEWAY_API_PORT=3000 GATEWAY_WEBHOOK_PORT=3001 GATEWAY_LAMBDA_PORT=3002 WEB_PORT=5173
       ;;
     test)
       MOTO_PORT=14566 LOCALSTRIPE_PORT=18420 LAYER_PORT=22180
       STRIPE_MOCK_PORT=22111 STRIPE_MOCK_HTTPS_PORT=22112
+      GATEWAY_API_PORT=13100 GATEWAY_WEBHOOK_PORT=13101 GATEWAY_LAMBDA_PORT=13102 WEB_PORT=15173
       ;;
     h[1-8])
       # Private stacks for parallel work in other checkouts (h1..h8), apart from dev and test,
@@ -32,6 +36,8 @@ load_profile() {
       local base=$((30000 + ${PROFILE#h} * 100))
       MOTO_PORT=$((base + 1)) LOCALSTRIPE_PORT=$((base + 2)) LAYER_PORT=$((base + 3))
       STRIPE_MOCK_PORT=$((base + 4)) STRIPE_MOCK_HTTPS_PORT=$((base + 5))
+      GATEWAY_API_PORT=$((base + 20)) GATEWAY_WEBHOOK_PORT=$((base + 21))
+      GATEWAY_LAMBDA_PORT=$((base + 22)) WEB_PORT=$((base + 23))
       ;;
     *) die "unknown profile '${PROFILE}': use dev, test or h1..h8 (usage: $(basename "$0") dev|test|h1..h8)" ;;
   esac

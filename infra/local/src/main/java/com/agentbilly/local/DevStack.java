@@ -106,6 +106,7 @@ public final class DevStack {
       Map<String, String> stripeKeys) {
     Map<String, Object> stack = new LinkedHashMap<>();
     stack.put("api_url", gateway.apiUri().toString());
+    env("WEB_URL").ifPresent(url -> stack.put("web_url", url));
     stack.put("webhook_url", gateway.webhookUri().toString());
     stack.put("aws_endpoint", info.endpoint().toString());
     stack.put("region", info.region());
@@ -194,20 +195,26 @@ public final class DevStack {
     StringBuilder users = new StringBuilder();
     for (LocalStackInfo.DemoUser u : info.users()) {
       users.append(
-          "    %-20s %s%n".formatted(u.username(), u.role() == null ? "(no org)" : u.role()));
+          "    %-20s %-26s %s%n"
+              .formatted(u.username(), u.password(), u.role() == null ? "(no org)" : u.role()));
     }
+    String dashboard =
+        env("WEB_URL")
+            .map(url -> "  Dashboard      " + url + "  (sign in as any user below)")
+            .orElse("  Dashboard      (not served: make dev serves it)");
     return String.join(
         System.lineSeparator(),
         List.of(
             "",
             "Agent Billy local stack is ready.",
+            dashboard,
             "  API            " + gateway.apiUri(),
             "  Function URL   " + gateway.webhookUri() + "/orgs/<org id>",
             "  Lambda Invoke  " + gateway.lambdaUri(),
             "  AWS (moto)     " + info.endpoint() + "  (user pool " + info.userPoolId() + ")",
             "  Demo org       " + (demoOrgId == null ? "(not seeded)" : demoOrgId),
             "  Stack file     " + stackFile + "  (passwords and keys)",
-            "  Users (role in the demo org):",
+            "  Users (username, password, role in the demo org):",
             users.toString().stripTrailing(),
             "",
             "Sign in as the owner the way the browser does, then call the API:",
