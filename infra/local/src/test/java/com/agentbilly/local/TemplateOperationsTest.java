@@ -65,13 +65,16 @@ class TemplateOperationsTest {
   void everyLogGroupHasTheRetentionParameterAndGoesWithTheStack() {
     List<String> groups = template.logicalIdsOfType(LOG_GROUP);
 
-    assertThat(groups).hasSize(5);
+    assertThat(groups).hasSize(6);
     for (String group : groups) {
       assertRetention(group);
       Map<String, Object> resource = map(template.resources().get(group));
       assertThat(resource.get("DeletionPolicy")).as("%s DeletionPolicy", group).isEqualTo("Delete");
     }
     assertThat(template.parameterDefault("LogRetentionDays")).contains(30);
+    assertThat(subText(template.properties("ApiExecutionLogGroup").get("LogGroupName"), "name"))
+        .as("the group API Gateway writes the stage's execution log to")
+        .isEqualTo("API-Gateway-Execution-Logs_${Api}/${Stage}");
   }
 
   @Test
