@@ -9,11 +9,13 @@ import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.PermissionMatrix;
 import com.agentbilly.domain.Role;
 import com.agentbilly.domain.Route;
+import com.agentbilly.logging.OutcomeLog;
 import com.agentbilly.port.OrgStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,12 +41,14 @@ public final class ApiRouter {
   private final OrgStore orgs;
   private final List<String> allowedOrigins;
   private final AccessDeniedListener accessDenied;
+  private final OutcomeLog outcomes;
 
   private ApiRouter(Builder builder) {
     this.handlers = Map.copyOf(builder.handlers);
     this.orgs = builder.orgs;
     this.allowedOrigins = List.copyOf(builder.allowedOrigins);
     this.accessDenied = builder.accessDenied;
+    this.outcomes = builder.outcomes;
   }
 
   public static Builder builder(OrgStore orgs) {
@@ -56,14 +60,20 @@ public final class ApiRouter {
     return handlers.keySet();
   }
 
+  /**
+   * Answers one API Gateway event, and ends with one {@link OutcomeLog} line: request id, org,
+   * route template, the caller's role, status and outcome (the error code, or {@code ok}), and the
+   * duration — never a header, a query, a body or a token.
+   */
   public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
     long started = System.nanoTime();
     String requestId = requestId(event, context);
     Route route =
         Route.of(String.valueOf(event.getHttpMethod()), String.valueOf(event.getResource()));
+    Reached reached = new Reached();
     ApiResponse response;
     try {
-      response = dispatch(route, event, requestId);
+      response = dispatch(route, event, requestId, reached);
     } catch (ApiProblem problem) {
       response = ApiResponse.error(problem);
     } catch (RuntimeException e) {
@@ -78,16 +88,42 @@ public final class ApiRouter {
                   ErrorCode.INTERNAL,
                   "Something went wrong on our side. Request id: " + requestId + "."));
     }
-    LOG.atInfo()
-        .addKeyValue("request_id", requestId)
-        .addKeyValue("route", route.toString())
-        .addKeyValue("status", response.status())
-        .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000)
-        .log("request");
+    outcomes
+        .entry(outcome(response))
+        .serverError(response.status() >= 500)
+        .with("request_id", requestId)
+        .with("route", route.toString())
+        .with("org", reached.org == null ? null : reached.org.value())
+        .with("role", reached.role == null ? null : reached.role.wireName())
+        .with("status", response.status())
+        .write("request", Duration.ofNanos(System.nanoTime() - started));
     return toEvent(response, header(event, "origin"));
   }
 
-  private ApiResponse dispatch(Route route, APIGatewayProxyRequestEvent event, String requestId) {
+  /**
+   * The outcome word of a response: {@code ok} for 2xx and 3xx, the contract's error code, {@code
+   * unauthorized} for 401, else {@code status_<n>}.
+   */
+  static String outcome(ApiResponse response) {
+    if (response.status() < 400) {
+      return "ok";
+    }
+    if (response.body() instanceof Map<?, ?> body
+        && body.get("error") instanceof Map<?, ?> error
+        && error.get("code") instanceof String code) {
+      return code;
+    }
+    return response.status() == 401 ? "unauthorized" : "status_" + response.status();
+  }
+
+  /** How far a request got: its org and the caller's role there, once known. */
+  private static final class Reached {
+    OrgId org;
+    Role role;
+  }
+
+  private ApiResponse dispatch(
+      Route route, APIGatewayProxyRequestEvent event, String requestId, Reached reached) {
     RouteHandler handler = handlers.get(route);
     Optional<Access> access = PermissionMatrix.accessFor(route);
     if (handler == null || access.isEmpty()) {
@@ -111,6 +147,7 @@ public final class ApiRouter {
         throw ApiProblem.notFound();
       }
       org = new OrgId(rawOrg);
+      reached.org = org;
       Optional<Role> membership =
           orgs.findMembership(org, caller.get().userId()).map(Membership::role);
       Access.Decision decision =
@@ -118,11 +155,13 @@ public final class ApiRouter {
       switch (decision.outcome()) {
         case NOT_FOUND -> throw ApiProblem.notFound();
         case FORBIDDEN -> {
-          accessDenied.denied(org, caller.get(), membership.orElseThrow(), route, requestId);
+          reached.role = membership.orElseThrow();
+          accessDenied.denied(org, caller.get(), reached.role, route, requestId);
           throw ApiProblem.forbidden(decision.needed());
         }
         case ALLOWED -> role = membership.orElseThrow();
       }
+      reached.role = role;
     }
     ApiRequest request =
         new ApiRequest(
@@ -209,6 +248,7 @@ public final class ApiRouter {
     private final Map<Route, RouteHandler> handlers = new HashMap<>();
     private List<String> allowedOrigins = List.of();
     private AccessDeniedListener accessDenied = (org, caller, role, route, requestId) -> {};
+    private OutcomeLog outcomes = OutcomeLog.requests("api");
 
     private Builder(OrgStore orgs) {
       this.orgs = orgs;
@@ -227,6 +267,12 @@ public final class ApiRouter {
 
     public Builder allowedOrigins(List<String> origins) {
       this.allowedOrigins = origins;
+      return this;
+    }
+
+    /** Where each request's outcome line goes (default: the {@code api} function's). */
+    public Builder outcomes(OutcomeLog log) {
+      this.outcomes = log;
       return this;
     }
 

@@ -3,6 +3,7 @@ package com.agentbilly.http;
 import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.Mode;
@@ -11,6 +12,7 @@ import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.Role;
 import com.agentbilly.domain.Route;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.LogLines;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -20,8 +22,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ApiRouterTest {
+
+  @RegisterExtension final LogLines logs = new LogLines();
 
   private final InMemoryOrgStore orgs = new InMemoryOrgStore();
   private final AtomicInteger calls = new AtomicInteger();
@@ -144,6 +149,79 @@ class ApiRouterTest {
     var response = failing.handle(request("GET", "/me").as("owner-1", "o").build(), null);
     assertError(response, 500, "internal");
     assertThat(response.getBody()).contains("req-test").doesNotContain("secret detail");
+  }
+
+  @Test
+  void everyRequestEndsWithOneLineOfItsRouteTemplateOrgRoleAndOutcome() {
+    router.handle(
+        request("GET", "/orgs/{org}").path("org", org.value()).as("viewer-1", "v").build(), null);
+
+    assertThat(logs.withMessage("request"))
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.get("request_id").asText()).isEqualTo("req-test");
+              assertThat(line.get("route").asText()).isEqualTo("GET /orgs/{org}");
+              assertThat(line.get("org").asText()).isEqualTo(org.value());
+              assertThat(line.get("role").asText()).isEqualTo("viewer");
+              assertThat(line.get("status").asInt()).isEqualTo(200);
+              assertThat(line.get("Outcome").asText()).isEqualTo("ok");
+              assertThat(line.get("Function").asText()).isEqualTo("api");
+              assertThat(line.get("ServerErrors").asInt()).isZero();
+              assertThat(line.get("Duration").isIntegralNumber()).isTrue();
+            });
+  }
+
+  @Test
+  void aRefusalsLineCarriesItsErrorCodeAndTheRoleThatWasTooLow() {
+    router.handle(
+        request("DELETE", "/orgs/{org}").path("org", org.value()).as("viewer-1", "v").build(),
+        null);
+    router.handle(
+        request("GET", "/orgs/{org}").path("org", org.value()).as("stranger", "s").build(), null);
+    router.handle(request("GET", "/me").build(), null);
+
+    assertThat(logs.withMessage("request"))
+        .extracting(
+            line -> line.get("Outcome").asText(),
+            line -> line.path("role").asText("-"),
+            line -> line.get("status").asInt())
+        .containsExactly(
+            tuple("forbidden", "viewer", 403),
+            tuple("not_found", "-", 404),
+            tuple("unauthorized", "-", 401));
+  }
+
+  @Test
+  void theLineNeverCarriesTheTokenTheBodyOrAFailuresDetail() {
+    String token = "eyJhbGciOiJSUzI1NiJ9.secret-token-payload.signature";
+    String key = "rk_test_" + "A".repeat(24);
+    router.handle(
+        request("GET", "/orgs/{org}")
+            .path("org", org.value())
+            .as("owner-1", "o")
+            .header("Authorization", token)
+            .body("{\"name\": \"" + key + "\"}")
+            .build(),
+        null);
+    ApiRouter failing =
+        ApiRouter.builder(orgs)
+            .route(
+                "GET",
+                "/me",
+                req -> {
+                  throw new IllegalStateException("detail " + key);
+                })
+            .build();
+    failing.handle(request("GET", "/me").as("owner-1", "o").build(), null);
+
+    assertThat(logs.withMessage("request"))
+        .extracting(line -> line.get("Outcome").asText())
+        .containsExactly("ok", "internal");
+    assertThat(logs.withMessage("request").getLast().get("ServerErrors").asInt()).isEqualTo(1);
+    assertThat(String.join("", logs.withMessage("request").stream().map(Object::toString).toList()))
+        .doesNotContain(token)
+        .doesNotContain(key);
   }
 
   @Test

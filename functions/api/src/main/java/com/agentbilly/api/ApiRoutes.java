@@ -10,6 +10,7 @@ import com.agentbilly.api.summary.SummaryRoutes;
 import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.ApiRouter;
+import com.agentbilly.logging.OutcomeLog;
 
 /** Every route the api function serves. template.yaml's events for ApiFunction list the same. */
 public final class ApiRoutes {
@@ -27,6 +28,7 @@ public final class ApiRoutes {
             settings.webhookBaseUrl().orElse(null));
     ApiRouter.Builder router =
         ApiRouter.builder(services.orgs())
+            .outcomes(OutcomeLog.requests("api"))
             .allowedOrigins(settings.allowedOrigins())
             .onAccessDenied(services.audit().accessDenied())
             .route("GET", "/me", orgRoutes::me)

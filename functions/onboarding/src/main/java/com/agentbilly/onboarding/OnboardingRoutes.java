@@ -11,6 +11,7 @@ import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.JsonObjectBody;
 import com.agentbilly.http.KeyMetadataView;
 import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.logging.OutcomeLog;
 import com.agentbilly.port.OrgStore;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class OnboardingRoutes {
   public static ApiRouter router(
       OrgStore orgs, OnboardingRoutes routes, Settings settings, RequestAuditor audit) {
     return ApiRouter.builder(orgs)
+        .outcomes(OutcomeLog.requests("onboarding"))
         .allowedOrigins(settings.allowedOrigins())
         .onAccessDenied(audit.accessDenied())
         .route("GET", "/key-requirements", routes::keyRequirements)

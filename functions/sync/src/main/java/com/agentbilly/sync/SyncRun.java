@@ -1,12 +1,14 @@
 package com.agentbilly.sync;
 
 import com.agentbilly.domain.OrgId;
+import com.agentbilly.logging.OutcomeLog;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.SyncLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -42,6 +44,7 @@ public final class SyncRun {
   private final KeyMetadataStore keys;
   private final SyncLease lease;
   private final Clock clock;
+  private final OutcomeLog outcomes = OutcomeLog.orgSyncs("sync");
 
   public SyncRun(OrgSync sync, KeyMetadataStore keys, SyncLease lease, Clock clock) {
     this.sync = Objects.requireNonNull(sync, "sync");
@@ -66,25 +69,39 @@ public final class SyncRun {
 
   /**
    * One org, with all of {@code remaining}, under the org's lease; an unexpected failure counts as
-   * failed. When another run holds the lease the org is left to it and counts as paused.
+   * failed. When another run holds the lease the org is left to it and counts as paused. Ends with
+   * the org's {@link OutcomeLog} line ({@code completed}, {@code paused}, {@code busy} or {@code
+   * failed}).
    */
   public OrgSync.Outcome oneOrg(OrgId org, Supplier<Duration> remaining) {
+    long started = System.nanoTime();
     String runId = UUID.randomUUID().toString();
     if (!lease.acquire(org, runId, clock.instant(), remaining.get().plus(LEASE_GRACE))) {
       LOG.atInfo().addKeyValue("org", org.value()).log("another run is syncing this org");
+      logOutcome(org, "busy", started);
       return OrgSync.Outcome.PAUSED;
     }
+    OrgSync.Outcome outcome;
     try {
-      return sync.run(org, remaining);
+      outcome = sync.run(org, remaining);
     } catch (RuntimeException e) {
       LOG.atError()
           .addKeyValue("org", org.value())
           .addKeyValue("error", e.getClass().getSimpleName() + ": " + e.getMessage())
           .log("sync of an org failed unexpectedly; the run goes on with the next org");
-      return OrgSync.Outcome.FAILED;
+      outcome = OrgSync.Outcome.FAILED;
     } finally {
       lease.release(org, runId);
     }
+    logOutcome(org, outcome.name().toLowerCase(Locale.ROOT), started);
+    return outcome;
+  }
+
+  private void logOutcome(OrgId org, String outcome, long started) {
+    outcomes
+        .entry(outcome)
+        .with("org", org.value())
+        .write("org sync", Duration.ofNanos(System.nanoTime() - started));
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -1,6 +1,7 @@
 package com.agentbilly.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.sync.SyncStatus;
@@ -9,6 +10,7 @@ import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemorySyncLease;
 import com.agentbilly.testing.InMemorySyncStateStore;
+import com.agentbilly.testing.LogLines;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SyncRunTest {
+
+  @RegisterExtension final LogLines logs = new LogLines();
 
   static final OrgId BROKEN = new OrgId("org_bbbbbbbbbbbbbbbbbbbbbbbbbb");
   static final OrgId HEALTHY = new OrgId("org_cccccccccccccccccccccccccc");
@@ -71,6 +76,15 @@ class SyncRunTest {
     assertThat(states.load(HEALTHY).status()).isEqualTo(SyncStatus.IDLE);
     assertThat(mirror.size(HEALTHY, com.agentbilly.domain.mirror.ObjectType.CUSTOMER))
         .isEqualTo(230);
+    assertThat(logs.withMessage("org sync"))
+        .extracting(
+            line -> line.get("org").asText(),
+            line -> line.get("Outcome").asText(),
+            line -> line.get("OrgSyncs").asInt())
+        .containsExactly(
+            tuple(BROKEN.value(), "failed", 1),
+            tuple(THIRD.value(), "failed", 1),
+            tuple(HEALTHY.value(), "completed", 1));
   }
 
   @Test
@@ -94,6 +108,9 @@ class SyncRunTest {
     assertThat(summary).isEqualTo(new SyncRun.Summary(2, 1, 1, 0));
     assertThat(lease.holder(BROKEN)).isEqualTo("another-run");
     assertThat(lease.holder(HEALTHY)).isNull();
+    assertThat(logs.withMessage("org sync"))
+        .extracting(line -> line.get("org").asText(), line -> line.get("Outcome").asText())
+        .containsExactly(tuple(BROKEN.value(), "busy"), tuple(HEALTHY.value(), "completed"));
   }
 
   @Test

@@ -15,11 +15,8 @@ import com.agentbilly.port.StripeObjectFetcher;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Receives one Stripe webhook delivery for an org (DESIGN §6): verifies its signature with the
@@ -37,8 +34,6 @@ public final class ApplyStripeEvent {
 
   /** Stripe's own default: a signature older than five minutes is refused. */
   public static final long SIGNATURE_TOLERANCE_SECONDS = Webhook.DEFAULT_TOLERANCE;
-
-  private static final Logger LOG = LoggerFactory.getLogger(ApplyStripeEvent.class);
 
   /** What became of a delivery. */
   public enum Outcome {
@@ -114,13 +109,13 @@ public final class ApplyStripeEvent {
               + " mode.");
     }
     if (ledger.contains(orgId, event.id())) {
-      return receipt(orgId, event, Outcome.DUPLICATE);
+      return receipt(event, Outcome.DUPLICATE);
     }
     Optional<MirrorDocument> document = MirrorRouting.documentOf(event);
     Outcome outcome = document.map(d -> apply(orgId, d)).orElse(Outcome.NOT_MIRRORED);
     boolean first =
         ledger.record(orgId, event.id(), event.type(), document.isPresent(), event.created());
-    return receipt(orgId, event, first ? outcome : Outcome.DUPLICATE);
+    return receipt(event, first ? outcome : Outcome.DUPLICATE);
   }
 
   private void verifySignature(String payload, String header, String secret) {
@@ -149,13 +144,8 @@ public final class ApplyStripeEvent {
     };
   }
 
-  private static Receipt receipt(OrgId org, StripeEvent event, Outcome outcome) {
-    LOG.atInfo()
-        .addKeyValue("org", org.value())
-        .addKeyValue("event_id", event.id())
-        .addKeyValue("event_type", event.type())
-        .addKeyValue("outcome", outcome.name().toLowerCase(Locale.ROOT))
-        .log("webhook event");
+  /** The webhook handler's outcome line reports it (one line per delivery). */
+  private static Receipt receipt(StripeEvent event, Outcome outcome) {
     return new Receipt(event.id(), event.type(), outcome);
   }
 

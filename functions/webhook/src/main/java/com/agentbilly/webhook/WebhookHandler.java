@@ -8,12 +8,15 @@ import com.agentbilly.domain.ErrorCode;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.http.ApiResponse;
 import com.agentbilly.http.Json;
+import com.agentbilly.logging.OutcomeLog;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * /orgs/{org}} with Stripe's body and {@code Stripe-Signature} header, answered as API.md "Webhook"
  * says. It takes the raw body (base64-decoded when flagged), enforces the 1 MiB limit and hands the
  * rest to {@link ApplyStripeEvent}; a failure of storage answers {@code 500 internal}, so Stripe
- * retries the delivery. The body, the signature and the secret are never logged.
+ * retries the delivery. Each delivery ends with one {@link OutcomeLog} line (org, event id and
+ * type, status, outcome, duration); the body, the signature and the secret are never logged.
  */
 public final class WebhookHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -37,8 +41,10 @@ public final class WebhookHandler
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
   private static final Pattern ORG_PATH = Pattern.compile("/orgs/([^/]+)");
   private static final String SIGNATURE_HEADER = "stripe-signature";
+  private static final String ROUTE = "POST /orgs/{org}";
 
   private final ApplyStripeEvent events;
+  private final OutcomeLog outcomes = OutcomeLog.requests("webhook");
 
   /** Used by Lambda: builds the real wiring once per container. */
   public WebhookHandler() {
@@ -53,9 +59,10 @@ public final class WebhookHandler
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     long started = System.nanoTime();
     String requestId = requestId(event, context);
+    Delivery delivery = new Delivery();
     ApiResponse response;
     try {
-      response = receive(event);
+      response = receive(event, delivery);
     } catch (ApiProblem problem) {
       response = ApiResponse.error(problem);
     } catch (RuntimeException e) {
@@ -66,11 +73,16 @@ public final class WebhookHandler
                   ErrorCode.INTERNAL,
                   "Something went wrong on our side. Request id: " + requestId + "."));
     }
-    LOG.atInfo()
-        .addKeyValue("request_id", requestId)
-        .addKeyValue("status", response.status())
-        .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000)
-        .log("webhook request");
+    outcomes
+        .entry(outcome(response, delivery.receipt))
+        .serverError(response.status() >= 500)
+        .with("request_id", requestId)
+        .with("route", ROUTE)
+        .with("org", delivery.org == null ? null : delivery.org.value())
+        .with("status", response.status())
+        .with("event_id", delivery.receipt == null ? null : delivery.receipt.eventId())
+        .with("event_type", delivery.receipt == null ? null : delivery.receipt.type())
+        .write("webhook request", Duration.ofNanos(System.nanoTime() - started));
     return APIGatewayV2HTTPResponse.builder()
         .withStatusCode(response.status())
         .withHeaders(Map.of("Content-Type", "application/json"))
@@ -78,10 +90,31 @@ public final class WebhookHandler
         .build();
   }
 
-  private ApiResponse receive(APIGatewayV2HTTPEvent event) {
+  /** A receipt's outcome ({@code applied}, {@code duplicate}, …), else the error code. */
+  static String outcome(ApiResponse response, ApplyStripeEvent.Receipt receipt) {
+    if (receipt != null && response.status() < 400) {
+      return receipt.outcome().name().toLowerCase(Locale.ROOT);
+    }
+    if (response.body() instanceof Map<?, ?> body
+        && body.get("error") instanceof Map<?, ?> error
+        && error.get("code") instanceof String code) {
+      return code;
+    }
+    return "status_" + response.status();
+  }
+
+  /** What is known of a delivery so far: its org, then its receipt. */
+  private static final class Delivery {
+    OrgId org;
+    ApplyStripeEvent.Receipt receipt;
+  }
+
+  private ApiResponse receive(APIGatewayV2HTTPEvent event, Delivery delivery) {
     OrgId org = orgOf(event);
+    delivery.org = org;
     String payload = payloadOf(event);
     ApplyStripeEvent.Receipt receipt = events.receive(org, payload, signatureHeader(event));
+    delivery.receipt = receipt;
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("received", true);
     body.put("duplicate", receipt.duplicate());

@@ -4,6 +4,7 @@ import static com.agentbilly.testing.WebhookRequests.event;
 import static com.agentbilly.testing.WebhookRequests.request;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.agentbilly.adapter.aws.SecretAccessException;
 import com.agentbilly.domain.Membership;
@@ -19,6 +20,7 @@ import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.LogLines;
 import com.agentbilly.testing.StripeSignatures;
 import com.agentbilly.testing.WebhookRequests;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -50,6 +53,8 @@ class WebhookHandlerTest {
       "{\"id\":\"cus_test_jenny\",\"object\":\"customer\",\"created\":"
           + CREATED
           + ",\"email\":\"jenny@example.com\",\"livemode\":false}";
+
+  @RegisterExtension final LogLines logs = new LogLines();
 
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final InMemoryOrgStore orgs = new InMemoryOrgStore();
@@ -243,6 +248,58 @@ class WebhookHandlerTest {
     assertThat(response.getStatusCode()).isEqualTo(500);
     assertThat(errorCode(response)).isEqualTo("internal");
     assertThat(ledger.contains(ORG, "evt_test_2")).isFalse();
+  }
+
+  // ------------------------------------------------------------------ the outcome line
+
+  @Test
+  void eachDeliveryEndsWithOneLineOfItsOrgEventAndOutcome() {
+    String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
+    deliver(body, sign(body));
+    deliver(body, sign(body));
+
+    assertThat(logs.withMessage("webhook request"))
+        .extracting(
+            line -> line.get("Outcome").asText(),
+            line -> line.get("status").asInt(),
+            line -> line.get("event_type").asText(),
+            line -> line.get("org").asText(),
+            line -> line.get("route").asText(),
+            line -> line.get("ServerErrors").asInt())
+        .containsExactly(
+            tuple("applied", 200, "customer.created", ORG.value(), "POST /orgs/{org}", 0),
+            tuple("duplicate", 200, "customer.created", ORG.value(), "POST /orgs/{org}", 0));
+    assertThat(logs.withMessage("webhook request").getFirst().get("Function").asText())
+        .isEqualTo("webhook");
+  }
+
+  @Test
+  void aStorageFailureCountsAsAServerErrorAndARefusalAsItsCode() {
+    String first = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
+    String second =
+        event("evt_test_2", "customer.updated", CREATED, false, CUSTOMER.replace("jenny@", "j@"));
+    deliver(first, sign(first));
+    stripe.failWith(new StripeObjectFetcher.Unavailable("GET /v1/customers/… failed: HTTP 503"));
+    deliver(second, sign(second));
+    deliver(first, "t=1,v1=00");
+
+    assertThat(logs.withMessage("webhook request"))
+        .extracting(line -> line.get("Outcome").asText(), line -> line.get("ServerErrors").asInt())
+        .containsExactly(tuple("applied", 0), tuple("internal", 1), tuple("invalid_signature", 0));
+  }
+
+  @Test
+  void theLinesNeverCarryTheSecretTheSignatureOrTheBody() {
+    String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
+    String signature = sign(body);
+    deliver(body, signature);
+    deliver(body, StripeSignatures.of(body).secret("whsec_test_other").at(NOW).header());
+
+    assertThat(logs.text())
+        .doesNotContain(SECRET)
+        .doesNotContain(signature)
+        .doesNotContain("v1=")
+        .doesNotContain("jenny@example.com");
   }
 
   // ------------------------------------------------------------------ signature

@@ -217,6 +217,19 @@ class KeyOnboardingIT {
         .containsEntry("livemode", AttributeValue.fromBool(false));
     assertThat(scan.find(key)).isEmpty();
     assertThat(logs.text()).doesNotContain(key);
+    assertThat(logs.jsonLinesWithMessage("request"))
+        .filteredOn(line -> line.get("route").asText().equals("PUT /orgs/{org}/keys/{purpose}"))
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.get("org").asText()).isEqualTo(org);
+              assertThat(line.get("role").asText()).isEqualTo("owner");
+              assertThat(line.get("status").asInt()).isEqualTo(200);
+              assertThat(line.get("Outcome").asText()).isEqualTo("ok");
+              assertThat(line.get("Function").asText()).isEqualTo("onboarding");
+              assertThat(line.at("/_aws/CloudWatchMetrics/0/Namespace").asText())
+                  .isEqualTo("AgentBilly");
+            });
   }
 
   @Test
