@@ -16,7 +16,8 @@ export class ConfigUnavailable extends Error {}
 export async function loadConfig(): Promise<WebConfig> {
   let response: Response;
   try {
-    response = await fetch("config.json", { cache: "no-store" });
+    // index.html preloads it (it is revalidated by its Cache-Control, never kept stale).
+    response = await fetch("config.json");
   } catch {
     throw new ConfigUnavailable("The dashboard's configuration could not be loaded.");
   }

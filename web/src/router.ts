@@ -1,32 +1,13 @@
 /** Hash routes (#/orgs/<org>/customers): static hosting needs no rewrite rules. */
 import { useEffect, useState } from "preact/hooks";
+import { currentLocation, type Location } from "./location";
 
-export interface Location {
-  /** Path segments, decoded: #/orgs/o1/customers → ["orgs", "o1", "customers"]. */
-  segments: string[];
-  query: URLSearchParams;
-}
-
-function current(): Location {
-  const hash = window.location.hash.replace(/^#/, "");
-  const [path, query] = hash.split("?", 2);
-  const segments = (path ?? "")
-    .split("/")
-    .filter(Boolean)
-    .map((s) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        return s;
-      }
-    });
-  return { segments, query: new URLSearchParams(query ?? "") };
-}
+export { currentLocation, type Location };
 
 export function useLocation(): Location {
-  const [location, setLocation] = useState(current);
+  const [location, setLocation] = useState(currentLocation);
   useEffect(() => {
-    const update = () => setLocation(current());
+    const update = () => setLocation(currentLocation());
     window.addEventListener("hashchange", update);
     return () => window.removeEventListener("hashchange", update);
   }, []);

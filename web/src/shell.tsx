@@ -14,17 +14,13 @@ import { SummaryPage } from "./pages/summary";
 import { SyncPage } from "./pages/sync";
 import { TeamPage } from "./pages/team";
 import { href, useLocation } from "./router";
+import { prefetchLanding } from "./landing";
 import { ErrorBox, Loading, useResource } from "./ui/state";
 import { notFound } from "./pages/lists";
 
 export function SignedIn({ api, session }: { api: Api; session: Session }) {
   const location = useLocation();
-  const me = useResource(() => {
-    // An org page needs the org and (the landing page) its summary: ask beside /me, not after it.
-    const [first, org, page] = location.segments;
-    if (first === "orgs" && org) api.prefetch(`/orgs/${seg(org)}`, ...((page ?? "summary") === "summary" ? [`/orgs/${seg(org)}/summary`] : []));
-    return api.get<Me>("/me");
-  }, []);
+  const me = useResource(() => prefetchLanding(api), []);
   if (me.error) {
     return (
       <Frame session={session}>

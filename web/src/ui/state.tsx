@@ -1,6 +1,6 @@
 /** Loading, empty and error states, and the hook that loads what a page shows. */
 import type { ComponentChildren } from "preact";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { describe, type HumanError, type Labels } from "../errors";
 
 export interface Resource<T> {
@@ -10,12 +10,16 @@ export interface Resource<T> {
   reload: () => void;
 }
 
-/** Runs load() when deps change; keeps only the latest answer. */
+/**
+ * Runs load() when deps change; keeps only the latest answer. It starts in a layout effect, right
+ * after the render that needs it, not after the next paint: an answer already fetched (a prefetch)
+ * is drawn a frame sooner.
+ */
 export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resource<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [generation, setGeneration] = useState(0);
   const latest = useRef(0);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const call = ++latest.current;
     setState((s) => ({ data: s.data, loading: true }));
     load().then(
