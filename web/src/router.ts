@@ -2,8 +2,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { currentLocation, type Location } from "./location";
 
-export { currentLocation, type Location };
-
 export function useLocation(): Location {
   const [location, setLocation] = useState(currentLocation);
   useEffect(() => {

@@ -107,8 +107,11 @@ try {
       const spans = [["document", 0, nav.responseEnd]];
       for (const r of performance.getEntriesByType("resource")) {
         const url = new URL(r.name);
+        // Vite names the entry chunk index-<hash>.js (the boot) and the UI chunk app-<hash>.js.
         const what = url.pathname.endsWith(".js")
-          ? "script"
+          ? url.pathname.includes("/index-")
+            ? "boot script"
+            : "UI script"
           : url.pathname.endsWith(".css")
             ? "stylesheet"
             : url.pathname.endsWith("/config.json")
