@@ -176,6 +176,50 @@ class TemplateOperationsTest {
     assertThat(template.parameterDefault("AlarmEmail")).contains("");
   }
 
+  // ------------------------------------------------------------------------------ retention
+
+  /**
+   * Issue #15 item 4: the table is kept when the stack goes; its memberships name pool users and
+   * its audit chain verifies only with the audit key, so the pool and every stack secret are kept
+   * too, and the pool refuses a deletion by hand.
+   */
+  @Test
+  void theStackSecretsAndTheUserPoolOutliveTheStackLikeTheTable() {
+    List<String> kept = new ArrayList<>(template.logicalIdsOfType("AWS::SecretsManager::Secret"));
+    assertThat(kept).as("stack secrets").hasSize(3);
+    kept.add(template.onlyLogicalIdOfType("AWS::Cognito::UserPool"));
+    kept.add(template.onlyLogicalIdOfType("AWS::DynamoDB::Table"));
+    for (String id : kept) {
+      Map<String, Object> resource = map(template.resources().get(id));
+      assertThat(resource.get("DeletionPolicy")).as("%s DeletionPolicy", id).isEqualTo("Retain");
+      assertThat(resource.get("UpdateReplacePolicy"))
+          .as("%s UpdateReplacePolicy", id)
+          .isEqualTo("Retain");
+    }
+    assertThat(template.properties(template.onlyLogicalIdOfType("AWS::Cognito::UserPool")))
+        .as("UserPool")
+        .containsEntry("DeletionProtection", "ACTIVE");
+  }
+
+  /** Issue #15 item 4: a failed asynchronous sync run lands in a queue of this stack. */
+  @Test
+  void theAsynchronouslyInvokedSyncFunctionHasAFailureQueue() {
+    Map<String, Object> config = map(template.properties("SyncFunction").get("EventInvokeConfig"));
+    Map<String, Object> onFailure = map(map(config.get("DestinationConfig")).get("OnFailure"));
+    assertThat(onFailure.get("Type")).as("SyncFunction OnFailure Type").isEqualTo("SQS");
+    Object destination = map(onFailure.get("Destination")).get("Fn::GetAtt");
+    String queue =
+        destination instanceof List<?> parts
+            ? String.valueOf(parts.get(0))
+            : String.valueOf(destination).split("\\.")[0];
+    assertThat(type(queue))
+        .as("SyncFunction OnFailure destination %s", queue)
+        .isEqualTo("AWS::SQS::Queue");
+    assertThat(template.properties(queue))
+        .as("%s (encrypted at rest)", queue)
+        .containsEntry("SqsManagedSseEnabled", true);
+  }
+
   // ------------------------------------------------------------------------------ helpers
 
   private static void assertRetention(String group) {
