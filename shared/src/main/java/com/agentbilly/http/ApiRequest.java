@@ -51,12 +51,20 @@ public record ApiRequest(
     return Optional.ofNullable(query.get(name));
   }
 
-  /** Refuses query parameters this route does not know ({@code 400 invalid_request}). */
+  /**
+   * Refuses query parameters this route does not know ({@code 400 invalid_request}). The message
+   * names what the route takes, never the caller's parameter name (it is attacker text and may be a
+   * pasted secret).
+   */
   public void allowOnlyQueryParameters(Set<String> allowed) {
     for (String name : query.keySet()) {
       if (!allowed.contains(name)) {
         throw com.agentbilly.domain.ApiProblem.invalidRequest(
-            "Unknown query parameter '" + name + "'.");
+            allowed.isEmpty()
+                ? "This route takes no query parameters."
+                : "Unknown query parameter; this route takes only: "
+                    + String.join(", ", new java.util.TreeSet<>(allowed))
+                    + ".");
       }
     }
   }
