@@ -51,12 +51,20 @@ public record ApiRequest(
     return Optional.ofNullable(query.get(name));
   }
 
-  /** Refuses query parameters this route does not know ({@code 400 invalid_request}). */
+  /**
+   * Refuses query parameters this route does not know ({@code 400 invalid_request}). The message
+   * names what the route takes, never the caller's parameter name (it is attacker text and may be a
+   * pasted secret).
+   */
   public void allowOnlyQueryParameters(Set<String> allowed) {
     for (String name : query.keySet()) {
       if (!allowed.contains(name)) {
         throw com.agentbilly.domain.ApiProblem.invalidRequest(
-            "Unknown query parameter '" + name + "'.");
+            allowed.isEmpty()
+                ? "This route takes no query parameters."
+                : "Unknown query parameter; this route takes only: "
+                    + String.join(", ", new java.util.TreeSet<>(allowed))
+                    + ".");
       }
     }
   }
@@ -66,9 +74,28 @@ public record ApiRequest(
     return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
   }
 
-  /** The body as a JSON object with only the {@code allowed} fields. */
+  /**
+   * The body as a JSON object with only the {@code allowed} fields. A body declared as anything but
+   * JSON ({@code Content-Type} other than {@code application/json} or a {@code +json} type) is
+   * {@code 400 invalid_request}; a request without {@code Content-Type} is read as JSON.
+   */
   public JsonObjectBody jsonBody(Set<String> allowed) {
+    Optional<String> type = header("content-type");
+    if (type.isPresent() && !isJson(type.get())) {
+      throw com.agentbilly.domain.ApiProblem.invalidRequest(
+          "The request body must be sent as Content-Type: application/json.");
+    }
     return JsonObjectBody.parse(body, allowed);
+  }
+
+  private static boolean isJson(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String mediaType =
+        (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+            .strip()
+            .toLowerCase(Locale.ROOT);
+    return mediaType.equals("application/json")
+        || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
   }
 
   private static Map<String, String> lowerCaseKeys(Map<String, String> headers) {

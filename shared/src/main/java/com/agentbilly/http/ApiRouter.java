@@ -86,7 +86,12 @@ public final class ApiRouter {
           ApiResponse.error(
               new ApiProblem(
                   ErrorCode.INTERNAL,
-                  "Something went wrong on our side. Request id: " + requestId + "."));
+                  "Something went wrong on our side. Request id: "
+                      + requestId
+                      + "."
+                      + (header(event, "idempotency-key") == null
+                          ? ""
+                          : " Retry with the same Idempotency-Key: it acts at most once.")));
     }
     outcomes
         .entry(outcome(response))

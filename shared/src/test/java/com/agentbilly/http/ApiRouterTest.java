@@ -152,6 +152,32 @@ class ApiRouterTest {
   }
 
   @Test
+  void anUnexpectedFailureOfAnIdempotentRequestSaysToRetryWithTheSameKey() throws Exception {
+    ApiRouter failing =
+        ApiRouter.builder(orgs)
+            .route(
+                "GET",
+                "/me",
+                req -> {
+                  throw new IllegalStateException("boom");
+                })
+            .build();
+    var keyed =
+        failing.handle(
+            request("GET", "/me").as("owner-1", "o").header("Idempotency-Key", "k-1").build(),
+            null);
+    var unkeyed = failing.handle(request("GET", "/me").as("owner-1", "o").build(), null);
+
+    assertError(keyed, 500, "internal");
+    assertThat(Json.read(keyed.getBody()).at("/error/message").asText())
+        .isEqualTo(
+            "Something went wrong on our side. Request id: req-test."
+                + " Retry with the same Idempotency-Key: it acts at most once.");
+    assertThat(Json.read(unkeyed.getBody()).at("/error/message").asText())
+        .isEqualTo("Something went wrong on our side. Request id: req-test.");
+  }
+
+  @Test
   void everyRequestEndsWithOneLineOfItsRouteTemplateOrgRoleAndOutcome() {
     router.handle(
         request("GET", "/orgs/{org}").path("org", org.value()).as("viewer-1", "v").build(), null);

@@ -22,6 +22,59 @@ class JsonObjectBodyTest {
             ApiProblem.class, p -> assertThat(p.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"a\":1,\"a\":2}", "{\"a\":{\"x\":1,\"x\":1}}"})
+  void aFieldNamedTwiceIsInvalidRequest(String body) {
+    assertThatThrownBy(() -> JsonObjectBody.parse(body, Set.of("a")))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> {
+              assertThat(p.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+              assertThat(p.getMessage()).isEqualTo("The request body names a field twice.");
+            });
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"a\":\"\\ud800\"}",
+        "{\"a\":\"x\\udc00y\"}",
+        "{\"a\":\"\\ud800\\ud800\\udc00\"}",
+        "{\"a\":[\"ok\",{\"n\":\"\\udbff\"}]}",
+        "{\"a\":{\"\\ud800\":1}}"
+      })
+  void aLoneSurrogateIsValidationFailedNamingTheField(String body) {
+    assertThatThrownBy(() -> JsonObjectBody.parse(body, Set.of("a")))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> {
+              assertThat(p.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+              assertThat(p.extra())
+                  .isEqualTo(Map.of("fields", Map.of("a", "holds an unpaired UTF-16 surrogate")));
+            });
+  }
+
+  @Test
+  void aLoneSurrogateInAnUnknownFieldNameIsNotEchoed() {
+    assertThatThrownBy(() -> JsonObjectBody.parse("{\"\\ud800\":1}", Set.of("a")))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p ->
+                assertThat(p.extra())
+                    .isEqualTo(
+                        Map.of(
+                            "fields",
+                            Map.of(
+                                "(a field name that is not Unicode text)",
+                                "is not a known field"))));
+  }
+
+  @Test
+  void pairedSurrogatesAreText() {
+    assertThat(JsonObjectBody.parse("{\"a\":\"\\ud83d\\ude00 ok\"}", Set.of("a")).string("a"))
+        .isEqualTo("\ud83d\ude00 ok");
+  }
+
   @Test
   void unknownFieldsAreNamedInValidationFailed() {
     assertThatThrownBy(() -> JsonObjectBody.parse("{\"a\":1,\"admin\":true}", Set.of("a")))

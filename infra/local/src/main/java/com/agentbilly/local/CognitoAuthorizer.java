@@ -53,8 +53,8 @@ public final class CognitoAuthorizer {
    *     https://cognito-idp.<region>.amazonaws.com/<pool>}
    * @param audience the app client id, expected in {@code aud}
    * @param keys the pool's signing keys
-   * @param clock the time against which {@code exp} and {@code nbf} are checked
-   * @param maxClockSkew tolerance for {@code exp} and {@code nbf}
+   * @param clock the time against which {@code exp}, {@code nbf} and {@code iat} are checked
+   * @param maxClockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
    */
   public CognitoAuthorizer(
       String issuer,
@@ -175,6 +175,11 @@ public final class CognitoAuthorizer {
       Date nbf = claims.getNotBeforeTime();
       if (nbf != null && now.isBefore(nbf.toInstant().minus(maxClockSkew))) {
         throw new BadJWTException("not valid yet");
+      }
+      // Cognito never issues a token dated after now; one that claims so was not minted by it.
+      Date iat = claims.getIssueTime();
+      if (iat != null && now.isBefore(iat.toInstant().minus(maxClockSkew))) {
+        throw new BadJWTException("issued in the future");
       }
     }
   }

@@ -119,6 +119,19 @@ class CognitoAuthorizerTest {
   }
 
   @Test
+  void refusesATokenIssuedInTheFuture() {
+    String token =
+        tokens.token(
+            ISSUED,
+            c ->
+                c.issueTime(Date.from(FIVE_MINUTES_LATER.instant().plusSeconds(60)))
+                    .expirationTime(Date.from(ISSUED.plusSeconds(7200))));
+
+    assertThat(authorizer.authorize(token))
+        .isEqualTo(new CognitoAuthorizer.Unauthorized("issued in the future"));
+  }
+
+  @Test
   void refusesAnotherIssuer() {
     String token =
         tokens.token(

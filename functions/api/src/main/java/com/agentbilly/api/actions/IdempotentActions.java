@@ -62,8 +62,14 @@ public final class IdempotentActions {
 
   static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
   static final int MAX_KEY_LENGTH = 255;
+
+  /**
+   * A Stripe key or webhook secret, with every character one may hold (letters, digits, {@code _},
+   * and {@code *} in Stripe's own redacted echoes), so no tail of a key survives the mask.
+   */
   private static final Pattern KEY_SHAPED =
-      Pattern.compile("(sk|rk|pk)_(live|test)_[A-Za-z0-9*]*|whsec_[A-Za-z0-9]*");
+      Pattern.compile("(sk|rk|pk)_(live|test)_[A-Za-z0-9_*]*|whsec_[A-Za-z0-9_*]*");
+
   private static final Pattern KEY_CHARACTERS = Pattern.compile("[\\x21-\\x7E]+");
 
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentActions.class);
