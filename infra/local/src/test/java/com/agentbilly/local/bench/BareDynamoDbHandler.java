@@ -1,0 +1,40 @@
+package com.agentbilly.local.bench;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.util.Map;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+/**
+ * The cold start baseline of {@link ColdStartBenchmark}: the least a Java function on this stack
+ * does — build a DynamoDB client (url-connection, region and endpoint from the environment) in its
+ * constructor, and answer with one {@code GetItem} of the table in {@code TABLE_NAME}.
+ */
+public final class BareDynamoDbHandler
+    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+  private final DynamoDbClient dynamo =
+      DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+  private final String table = System.getenv("TABLE_NAME");
+
+  @Override
+  public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent event, Context context) {
+    GetItemResponse item =
+        dynamo.getItem(
+            g ->
+                g.tableName(table)
+                    .key(
+                        Map.of(
+                            "pk", AttributeValue.fromS("USER#" + event.getPath()),
+                            "sk", AttributeValue.fromS("PROFILE"))));
+    return new APIGatewayProxyResponseEvent()
+        .withStatusCode(200)
+        .withBody(item.hasItem() ? "{\"found\":true}" : "{\"found\":false}");
+  }
+}

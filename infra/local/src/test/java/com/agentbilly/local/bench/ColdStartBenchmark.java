@@ -1,0 +1,306 @@
+package com.agentbilly.local.bench;
+
+import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
+import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.config.Settings;
+import com.agentbilly.domain.Membership;
+import com.agentbilly.domain.Mode;
+import com.agentbilly.domain.Org;
+import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.Role;
+import com.agentbilly.domain.SecretPurpose;
+import com.agentbilly.testing.WebhookRequests;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The cold start benchmark ({@code infra/bench/coldstart}): for each function of the {@code sam
+ * build} output, {@code --runs} fresh JVMs ({@link ColdStartChild}) on the artifact's classpath
+ * with Lambda's {@code -XX:TieredStopAtLevel=1}, each constructing the handler and answering one
+ * realistic event against the local stack; beside them, in the same rounds, the bare DynamoDB
+ * handler ({@link BareDynamoDbHandler}) on the api artifact's classpath. Prints the medians of (a)
+ * launch to handler ready and (b) the first invocation, their sum's ratio to the baseline's, and
+ * each artifact's unzipped size. Rounds interleave the functions, so drift hits all alike.
+ *
+ * <p>Arguments: {@code --runs N} (default 10), {@code --build DIR} (the sam build output), {@code
+ * --harness DIR} (the compiled child and baseline classes), {@code --out DIR} (event files, logs),
+ * then any JVM options for the children after {@code --}. Seeds one org (its owner, a webhook
+ * secret) and erases it at the end.
+ */
+public final class ColdStartBenchmark {
+
+  private static final String USER = "bench-coldstart";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern BENCH =
+      Pattern.compile("BENCH ready_ms=(\\d+) first_ms=([0-9.]+) status=(\\S*)");
+
+  record Function(String name, String handler, String artifact, String expected) {}
+
+  record Result(Function function, double ready, double first, String statuses) {
+    double total() {
+      return ready + first;
+    }
+  }
+
+  /** Runs the benchmark; see the class comment for the arguments. */
+  public static void main(String[] args) throws Exception {
+    int runs = 10;
+    Path build = Path.of(".local/sam-build");
+    Path harness = null;
+    Path out = Path.of(".local/bench/coldstart");
+    List<String> jvm = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--build" -> build = Path.of(args[++i]);
+        case "--harness" -> harness = Path.of(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        case "--" -> {
+          jvm.addAll(Arrays.asList(args).subList(i + 1, args.length));
+          i = args.length;
+        }
+        default -> throw new IllegalArgumentException("Unknown option " + args[i]);
+      }
+    }
+    if (harness == null) {
+      throw new IllegalArgumentException("--harness DIR is required");
+    }
+    Files.createDirectories(out);
+
+    Settings settings = Settings.fromEnvironment();
+    BenchStack.bootstrapIfMissing(settings);
+    DynamoDbClient dynamo =
+        DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    DynamoDbOrgStore orgs = new DynamoDbOrgStore(dynamo, settings.tableName());
+    KmsSecretsManagerKeyVault vault =
+        new KmsSecretsManagerKeyVault(
+            KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+            SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+            settings.kmsKeyId(),
+            settings.secretPrefix(),
+            Set.of(),
+            true,
+            Clock.systemUTC(),
+            KmsSecretsManagerKeyVault.DEFAULT_CACHE_TTL);
+    OrgId org = OrgId.generate(new SecureRandom());
+    String secret = "whsec_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+    Instant now = Instant.now();
+    orgs.createOrg(
+        new Org(org, "Cold start benchmark", Mode.TEST, null, true, now, USER),
+        new Membership(org, "Cold start benchmark", USER, USER + "@bench.test", Role.OWNER, now));
+    vault.put(org, SecretPurpose.WEBHOOK, secret);
+    try {
+      new ColdStartBenchmark().run(runs, build, harness, out, jvm, org, secret, System.out);
+    } finally {
+      orgs.deleteOrgData(org);
+      vault.delete(org, SecretPurpose.WEBHOOK);
+    }
+  }
+
+  private void run(
+      int runs,
+      Path build,
+      Path harness,
+      Path out,
+      List<String> jvm,
+      OrgId org,
+      String secret,
+      PrintStream print)
+      throws Exception {
+    List<Function> functions =
+        List.of(
+            new Function("baseline", BareDynamoDbHandler.class.getName(), "ApiFunction", "200"),
+            new Function("api", "com.agentbilly.api.ApiHandler", "ApiFunction", "200"),
+            new Function(
+                "onboarding",
+                "com.agentbilly.onboarding.OnboardingHandler",
+                "OnboardingFunction",
+                "200"),
+            new Function("sync", "com.agentbilly.sync.SyncHandler", "SyncFunction", "{\"orgs\":"),
+            new Function(
+                "webhook", "com.agentbilly.webhook.WebhookHandler", "WebhookFunction", "200"));
+    Path repo = Path.of("").toAbsolutePath();
+    ObjectNode me = (ObjectNode) JSON.readTree(repo.resolve("events/api/get-me.json").toFile());
+    claims(me).put("sub", USER).put("email", USER + "@bench.test");
+    Files.writeString(out.resolve("api.json"), JSON.writeValueAsString(me));
+    ObjectNode keys = me.deepCopy();
+    String keysPath = "/orgs/" + org.value() + "/keys";
+    keys.put("path", keysPath).put("resource", "/orgs/{org}/keys");
+    keys.putObject("pathParameters").put("org", org.value());
+    ((ObjectNode) keys.get("requestContext"))
+        .put("resourcePath", "/orgs/{org}/keys")
+        .put("path", "/dev" + keysPath);
+    Files.writeString(out.resolve("onboarding.json"), JSON.writeValueAsString(keys));
+    Files.copy(
+        repo.resolve("events/schedule/sync.json"),
+        out.resolve("sync.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(out.resolve("baseline.json"), JSON.writeValueAsString(me));
+
+    Map<Function, double[][]> samples = new LinkedHashMap<>();
+    Map<Function, StringBuilder> statuses = new LinkedHashMap<>();
+    for (Function f : functions) {
+      samples.put(f, new double[2][runs]);
+      statuses.put(f, new StringBuilder());
+      Files.deleteIfExists(out.resolve(f.name() + ".log"));
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (int round = 0; round < runs; round++) {
+      Files.writeString(
+          out.resolve("webhook.json"),
+          JSON.writeValueAsString(
+              WebhookRequests.signedDelivery(
+                  org.value(),
+                  WebhookRequests.customerCreated(
+                      "evt_coldstart_" + round + "_" + now(),
+                      "cus_coldstart_" + round,
+                      Instant.now().getEpochSecond()),
+                  secret)));
+      for (Function f : functions) {
+        Path code = build.resolve(f.artifact());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
+        command.addAll(jvm);
+        command.add("-cp");
+        command.add(classPath(harness, code));
+        command.add(ColdStartChild.class.getName());
+        command.add(f.handler());
+        command.add(out.resolve(f.name() + ".json").toString());
+        ProcessBuilder process =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                    ProcessBuilder.Redirect.appendTo(out.resolve(f.name() + ".log").toFile()));
+        process.environment().put("AWS_LAMBDA_FUNCTION_NAME", f.artifact());
+        process.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+        long logStart =
+            Files.exists(out.resolve(f.name() + ".log"))
+                ? Files.size(out.resolve(f.name() + ".log"))
+                : 0;
+        command.add(Long.toString(System.currentTimeMillis()));
+        int exit = process.command(command).start().waitFor();
+        String log = Files.readString(out.resolve(f.name() + ".log")).substring((int) logStart);
+        Matcher m = BENCH.matcher(log);
+        if (exit != 0 || !m.find()) {
+          throw new IllegalStateException(
+              f.name() + " failed (exit " + exit + "); see " + out.resolve(f.name() + ".log"));
+        }
+        samples.get(f)[0][round] = Double.parseDouble(m.group(1));
+        samples.get(f)[1][round] = Double.parseDouble(m.group(2));
+        if (!m.group(3).startsWith(f.expected())) {
+          statuses.get(f).append(m.group(3)).append(' ');
+        }
+      }
+    }
+
+    List<Result> results = new ArrayList<>();
+    for (Function f : functions) {
+      double[][] s = samples.get(f);
+      results.add(new Result(f, median(s[0]), median(s[1]), statuses.get(f).toString().trim()));
+    }
+    double floor = results.get(0).total();
+    print.printf(
+        Locale.ROOT,
+        "Cold starts: %d fresh JVMs per function (%s -XX:TieredStopAtLevel=1 -XX:+UseSerialGC%s),"
+            + " medians in ms.%n(a) launch to handler constructed, (b) first invocation;"
+            + " ratio = (a+b) / baseline's (a+b).%n%n",
+        runs,
+        "java " + System.getProperty("java.version"),
+        jvm.isEmpty() ? "" : " " + String.join(" ", jvm));
+    print.printf(
+        Locale.ROOT,
+        "%-11s %8s %8s %8s %6s %9s %5s  %s%n",
+        "function",
+        "(a) ms",
+        "(b) ms",
+        "a+b ms",
+        "ratio",
+        "size MiB",
+        "jars",
+        "unexpected answers");
+    for (Result r : results) {
+      Path code = build.resolve(r.function().artifact());
+      boolean baseline = r == results.get(0);
+      print.printf(
+          Locale.ROOT,
+          "%-11s %8.0f %8.1f %8.0f %6.2f %9s %5s  %s%n",
+          r.function().name(),
+          r.ready(),
+          r.first(),
+          r.total(),
+          r.total() / floor,
+          baseline ? "-" : String.format(Locale.ROOT, "%.1f", size(code) / 1048576.0),
+          baseline ? "-" : Long.toString(jars(code)),
+          r.statuses().isEmpty() ? "-" : r.statuses());
+    }
+  }
+
+  private static ObjectNode claims(ObjectNode event) {
+    return (ObjectNode) event.path("requestContext").path("authorizer").path("claims");
+  }
+
+  private static long now() {
+    return System.nanoTime();
+  }
+
+  private static String classPath(Path harness, Path code) throws IOException {
+    List<String> entries = new ArrayList<>();
+    entries.add(harness.toAbsolutePath().toString());
+    entries.add(code.toAbsolutePath().toString());
+    Path lib = code.resolve("lib");
+    if (Files.isDirectory(lib)) {
+      try (Stream<Path> jars = Files.list(lib)) {
+        jars.sorted().forEach(j -> entries.add(j.toAbsolutePath().toString()));
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private static long size(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private static long jars(Path dir) throws IOException {
+    Path lib = dir.resolve("lib");
+    if (!Files.isDirectory(lib)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(lib)) {
+      return files.filter(p -> p.toString().endsWith(".jar")).count();
+    }
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+}
