@@ -17,7 +17,7 @@ export interface OrgContext {
   orgId: string;
   role: Role;
   org: Resource<OrgDetails>;
-  /** Whether the caller's role is at least `needed` (owner ⊃ manager ⊃ viewer). */
+  /** Whether the caller's role is at least `needed` (owner ⊃ manager ⊃ operator ⊃ viewer). */
   can: (needed: Role) => boolean;
 }
 
@@ -36,7 +36,7 @@ export function useOrg(): OrgContext {
   return org;
 }
 
-const RANK: Record<Role, number> = { viewer: 1, manager: 2, owner: 3 };
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, manager: 3, owner: 4 };
 
 export function atLeast(role: Role, needed: Role): boolean {
   return RANK[role] >= RANK[needed];

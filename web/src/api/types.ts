@@ -1,8 +1,8 @@
 /** Response shapes of the HTTP contract (../shared/API.md, openapi.yaml). */
 
-export type Role = "owner" | "manager" | "viewer";
-export type Purpose = "sync" | "manager" | "viewer";
-export const PURPOSES: Purpose[] = ["sync", "manager", "viewer"];
+export type Role = "owner" | "manager" | "operator" | "viewer";
+export type Purpose = "sync" | "manager" | "operator" | "viewer";
+export const PURPOSES: Purpose[] = ["sync", "manager", "operator", "viewer"];
 
 export interface Membership {
   org_id: string;

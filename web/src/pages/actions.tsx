@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from "preact/hooks";
 import { seg } from "../api/client";
-import type { StripeObject } from "../api/types";
+import type { Role, StripeObject } from "../api/types";
 import { useApp, useOrg } from "../context";
 import { fractionDigits, money, parseAmount } from "../format";
 import { Dialog } from "../ui/dialog";
@@ -235,9 +235,15 @@ export function ActionDialogs({ open, close, done }: { open: OpenAction; close: 
   return <CancelSubscriptionDialog subscription={open.object} onClose={close} onDone={(s) => done(s.cancel_at_period_end ? `Subscription ${s.id} ends at the period's end.` : `Subscription ${s.id} canceled.`)} />;
 }
 
-/** The action buttons of a row, for managers and owners only. */
-export function rowActions(kind: "charges" | "subscriptions", object: StripeObject, openAction: (a: OpenAction) => void) {
+/** Whether a role sees an actions column on a list of `kind`: refunds need a manager, changes an operator. */
+export function hasRowActions(kind: string, can: (needed: Role) => boolean): boolean {
+  return (kind === "charges" && can("manager")) || (kind === "subscriptions" && can("operator"));
+}
+
+/** The action buttons of a row that the caller's role allows. */
+export function rowActions(kind: "charges" | "subscriptions", object: StripeObject, openAction: (a: OpenAction) => void, can: (needed: Role) => boolean) {
   if (kind === "charges") {
+    if (!can("manager")) return null;
     const refundable = (object.amount ?? 0) - (object.amount_refunded ?? 0);
     if (object.status !== "succeeded" || refundable <= 0 || object.deleted) return null;
     return (
@@ -252,9 +258,11 @@ export function rowActions(kind: "charges" | "subscriptions", object: StripeObje
       <button type="button" class="small" onClick={() => openAction({ kind: "change", object })}>
         Change
       </button>
-      <button type="button" class="small" onClick={() => openAction({ kind: "cancel", object })}>
-        Cancel
-      </button>
+      {can("manager") && (
+        <button type="button" class="small" onClick={() => openAction({ kind: "cancel", object })}>
+          Cancel
+        </button>
+      )}
     </span>
   );
 }

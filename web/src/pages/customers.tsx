@@ -7,7 +7,7 @@ import { date, dateTime } from "../format";
 import { href } from "../router";
 import { Loaded, useResource } from "../ui/state";
 import { PagedTable, Table, type Column } from "../ui/table";
-import { ActionDialogs, rowActions, type OpenAction } from "./actions";
+import { ActionDialogs, hasRowActions, rowActions, type OpenAction } from "./actions";
 import { columns } from "./columns";
 
 export function CustomersPage() {
@@ -70,7 +70,7 @@ export function CustomerPage({ id }: { id: string }) {
   const customer = useResource(() => api.get<CustomerView>(`/orgs/${seg(orgId)}/customers/${seg(id)}`), [id, refresh]);
   const withActions = (kind: "charges" | "subscriptions"): Column<StripeObject>[] => {
     const base = columns[kind](orgId).filter((c) => c.label !== "Customer");
-    return can("manager") ? [...base, { label: "Actions", render: (row) => rowActions(kind, row, setOpen) }] : base;
+    return hasRowActions(kind, can) ? [...base, { label: "Actions", render: (row) => rowActions(kind, row, setOpen, can) }] : base;
   };
   return (
     <section>

@@ -13,7 +13,8 @@ import { ErrorBox, Loaded, Loading, useResource } from "../ui/state";
 
 const PURPOSE_TEXT: Record<Purpose, string> = {
   sync: "Reads everything the mirror holds, for the scheduled sync and webhooks.",
-  manager: "Refunds and subscription changes made by managers and owners.",
+  manager: "Refunds, cancellations and subscription changes made by managers and owners.",
+  operator: "Subscription changes made by operators; it cannot refund or cancel.",
   viewer: "Live reads (“Fetch live from Stripe”) made on behalf of any member.",
 };
 

@@ -7,7 +7,7 @@ import { dateTime } from "../format";
 import { href } from "../router";
 import { Loaded, useResource } from "../ui/state";
 import { PagedTable, Table, type Column } from "../ui/table";
-import { ActionDialogs, rowActions, type OpenAction } from "./actions";
+import { ActionDialogs, hasRowActions, rowActions, type OpenAction } from "./actions";
 import { columns } from "./columns";
 
 interface Filter {
@@ -66,9 +66,8 @@ function ObjectListView({ list }: { list: ObjectList }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
   const query = { ...filters, ...(includeDeleted ? { include_deleted: "true" } : {}) };
-  const actionable = (list.type === "charges" || list.type === "subscriptions") && can("manager");
   const cols: Column<StripeObject>[] = [...columns[list.type](orgId)];
-  if (actionable) cols.push({ label: "Actions", render: (row) => rowActions(list.type as "charges" | "subscriptions", row, setOpen) });
+  if (hasRowActions(list.type, can)) cols.push({ label: "Actions", render: (row) => rowActions(list.type as "charges" | "subscriptions", row, setOpen, can) });
   const apply = (event: Event) => {
     event.preventDefault();
     setFilters(Object.fromEntries(Object.entries(draft).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v)));

@@ -8,7 +8,7 @@ import { href, navigate } from "../router";
 import { ErrorBox, Loaded, useResource } from "../ui/state";
 import { Table } from "../ui/table";
 
-const ROLES: Role[] = ["viewer", "manager", "owner"];
+const ROLES: Role[] = ["viewer", "operator", "manager", "owner"];
 
 export function TeamPage() {
   const { api, me, reloadMe } = useApp();

@@ -36,8 +36,8 @@ describe("what each role sees", () => {
     await screenshot(page, "summary");
     await go(page, "keys");
     await page.getByTestId("key-requirements").waitFor();
-    await page.locator(".key-card").nth(2).waitFor(); // the keys load apart from the requirements
-    assert.equal(await page.locator("form.inline-form input[type=password]").count(), 4, "a connect form per purpose and the webhook secret");
+    await page.locator(".key-card").nth(3).waitFor(); // the keys load apart from the requirements
+    assert.equal(await page.locator("form.inline-form input[type=password]").count(), 5, "a connect form per purpose (4) and the webhook secret");
     await screenshot(page, "keys");
     await go(page, "team");
     await page.getByTestId("members-table").waitFor();
@@ -70,7 +70,7 @@ describe("what each role sees", () => {
     await screenshot(page, "sync");
     await go(page, "keys");
     await page.getByTestId("key-requirements").waitFor();
-    await page.locator(".key-card").nth(2).waitFor(); // the keys load apart from the requirements
+    await page.locator(".key-card").nth(3).waitFor(); // the keys load apart from the requirements
     assert.equal(await page.locator("input[type=password]").count(), 0, "no connect form for a manager");
     await go(page, "team");
     await page.getByTestId("members-table").waitFor();
@@ -78,6 +78,24 @@ describe("what each role sees", () => {
     await go(page, "audit");
     await page.getByRole("alert").waitFor();
     assert.equal(await page.getByTestId("audit-table").count(), 0, "no audit log for a manager");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("an operator changes subscriptions but sees no refund, cancel or sync button", async () => {
+    const { context, page, problems } = await signedIn(browser, "operator");
+    await page.getByTestId("summary").waitFor();
+    assert.equal(await page.getByTestId("role").textContent(), "operator");
+    await go(page, "subscriptions");
+    await page.getByTestId("subscriptions-table").waitFor();
+    assert.ok((await page.getByRole("button", { name: "Change", exact: true }).count()) > 0, "change buttons on live subscriptions");
+    assert.equal(await page.getByRole("button", { name: "Cancel", exact: true }).count(), 0, "no cancel for an operator");
+    await go(page, "charges");
+    await page.getByTestId("charges-table").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Refund", exact: true }).count(), 0, "no refund for an operator");
+    await go(page, "sync");
+    await page.getByTestId("sync-status").waitFor();
+    assert.equal(await page.getByRole("button", { name: /Sync now/ }).count(), 0);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -102,7 +120,7 @@ describe("what each role sees", () => {
     assert.equal(await page.getByRole("button", { name: /Sync now/ }).count(), 0);
     await go(page, "keys");
     await page.getByTestId("key-requirements").waitFor();
-    await page.locator(".key-card").nth(2).waitFor(); // the keys load apart from the requirements
+    await page.locator(".key-card").nth(3).waitFor(); // the keys load apart from the requirements
     assert.equal(await page.locator("input[type=password]").count(), 0);
     assert.deepEqual(problems, []);
     await context.close();

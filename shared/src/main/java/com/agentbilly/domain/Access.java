@@ -7,6 +7,7 @@ public enum Access {
   /** Any signed-in user; the route is not under an org. */
   SIGNED_IN(null),
   VIEWER(Role.VIEWER),
+  OPERATOR(Role.OPERATOR),
   MANAGER(Role.MANAGER),
   OWNER(Role.OWNER),
   /** Any member acting on their own {@code user_id} (leaving), otherwise an owner. */

@@ -46,10 +46,10 @@ public final class PermissionMatrix {
       routes.put(Route.of("GET", "/orgs/{org}/" + type + "/{id}"), Access.VIEWER);
     }
     routes.put(Route.of("GET", "/orgs/{org}/summary"), Access.VIEWER);
-    // Manager actions
+    // Actions: operators change subscriptions; money out and cancellations need a manager
     routes.put(Route.of("POST", "/orgs/{org}/refunds"), Access.MANAGER);
     routes.put(Route.of("POST", "/orgs/{org}/subscriptions/{id}/cancel"), Access.MANAGER);
-    routes.put(Route.of("PATCH", "/orgs/{org}/subscriptions/{id}"), Access.MANAGER);
+    routes.put(Route.of("PATCH", "/orgs/{org}/subscriptions/{id}"), Access.OPERATOR);
     // Audit
     routes.put(Route.of("GET", "/orgs/{org}/audit"), Access.OWNER);
     routes.put(Route.of("GET", "/orgs/{org}/audit/verify"), Access.OWNER);

@@ -6,6 +6,8 @@ import java.util.Optional;
 /** A member's role in an org. Each role includes every permission of the roles below it. */
 public enum Role {
   VIEWER,
+  /** Changes subscriptions (quantity, price, pause); nothing that moves money or ends one. */
+  OPERATOR,
   MANAGER,
   OWNER;
 
@@ -14,7 +16,10 @@ public enum Role {
     return compareTo(minimum) >= 0;
   }
 
-  /** The role's name on the wire and in storage: {@code owner}, {@code manager}, {@code viewer}. */
+  /**
+   * The role's name on the wire and in storage: {@code owner}, {@code manager}, {@code operator},
+   * {@code viewer}.
+   */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

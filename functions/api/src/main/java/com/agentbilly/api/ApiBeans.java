@@ -52,7 +52,9 @@ public class ApiBeans {
     return new OrgService(orgs, audit, clock, random);
   }
 
-  /** The api function reads only the viewer and manager keys (its IAM role says the same). */
+  /**
+   * The api function reads only the viewer, operator and manager keys (its IAM role says the same).
+   */
   @Singleton
   KeyVault keyVault(KmsClient kms, SecretsManagerClient secrets, Settings settings, Clock clock) {
     return new KmsSecretsManagerKeyVault(
@@ -60,7 +62,7 @@ public class ApiBeans {
         secrets,
         settings.kmsKeyId(),
         settings.secretPrefix(),
-        EnumSet.of(SecretPurpose.VIEWER, SecretPurpose.MANAGER),
+        EnumSet.of(SecretPurpose.VIEWER, SecretPurpose.OPERATOR, SecretPurpose.MANAGER),
         false,
         clock,
         KmsSecretsManagerKeyVault.DEFAULT_CACHE_TTL);

@@ -20,8 +20,7 @@ public final class KeyRequirementsMarkdown {
     StringBuilder out = new StringBuilder();
     out.append("| purpose | must have | must NOT have (checked) |\n");
     out.append("|---|---|---|\n");
-    for (SecretPurpose purpose :
-        List.of(SecretPurpose.SYNC, SecretPurpose.MANAGER, SecretPurpose.VIEWER)) {
+    for (SecretPurpose purpose : SecretPurpose.STRIPE_KEYS) {
       KeyRequirements r = KeyRequirements.of(purpose);
       out.append("| `")
           .append(purpose.wireName())

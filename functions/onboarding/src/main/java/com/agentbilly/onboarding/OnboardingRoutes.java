@@ -58,8 +58,7 @@ public final class OnboardingRoutes {
   /** {@code GET /key-requirements}'s body; also what the README's table is generated from. */
   public static Map<String, Object> requirementsTable() {
     Map<String, Object> table = new LinkedHashMap<>();
-    for (SecretPurpose purpose :
-        List.of(SecretPurpose.SYNC, SecretPurpose.MANAGER, SecretPurpose.VIEWER)) {
+    for (SecretPurpose purpose : SecretPurpose.STRIPE_KEYS) {
       KeyRequirements requirements = KeyRequirements.of(purpose);
       table.put(
           purpose.wireName(),

@@ -421,6 +421,7 @@ public final class Bootstrap implements AutoCloseable {
     Map<String, String> users = new LinkedHashMap<>();
     users.put("owner@demo.test", "owner");
     users.put("manager@demo.test", "manager");
+    users.put("operator@demo.test", "operator");
     users.put("viewer@demo.test", "viewer");
     users.put("outsider@demo.test", null);
     return Collections.unmodifiableMap(users);

@@ -63,7 +63,7 @@ public final class DemoOrgSeeder {
 
     JsonNode demoKeys = demoKeys();
     if (demoKeys != null) {
-      for (String purpose : List.of("sync", "manager", "viewer")) {
+      for (String purpose : List.of("sync", "manager", "operator", "viewer")) {
         String key = demoKeys.at("/keys/" + purpose + "/key").asText();
         call(
             ownerToken,

@@ -84,6 +84,7 @@ final class ActionsFixture {
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String org = created.json().get("org_id").asText();
     member(org, LocalStack.MANAGER, Role.MANAGER);
+    member(org, LocalStack.OPERATOR, Role.OPERATOR);
     member(org, LocalStack.VIEWER, Role.VIEWER);
     for (String purpose : purposes) {
       ApiResponse connected =

@@ -140,7 +140,11 @@ class BootstrapIT {
     assertThat(info.users())
         .extracting(LocalStackInfo.DemoUser::username)
         .containsExactly(
-            LocalStack.OWNER, LocalStack.MANAGER, LocalStack.VIEWER, LocalStack.OUTSIDER);
+            LocalStack.OWNER,
+            LocalStack.MANAGER,
+            LocalStack.OPERATOR,
+            LocalStack.VIEWER,
+            LocalStack.OUTSIDER);
 
     for (LocalStackInfo.DemoUser user : info.users()) {
       var claims = SignedJWT.parse(stack.idToken(user.username())).getJWTClaimsSet();

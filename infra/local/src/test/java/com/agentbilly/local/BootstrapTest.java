@@ -96,11 +96,16 @@ class BootstrapTest {
   }
 
   @Test
-  void theDemoUsersAreTheFourOfTheStackFile() {
+  void theDemoUsersAreTheFiveOfTheStackFile() {
     assertThat(Bootstrap.DEMO_USERS.keySet())
         .containsExactly(
-            "owner@demo.test", "manager@demo.test", "viewer@demo.test", "outsider@demo.test");
-    assertThat(Bootstrap.DEMO_USERS.values()).containsExactly("owner", "manager", "viewer", null);
+            "owner@demo.test",
+            "manager@demo.test",
+            "operator@demo.test",
+            "viewer@demo.test",
+            "outsider@demo.test");
+    assertThat(Bootstrap.DEMO_USERS.values())
+        .containsExactly("owner", "manager", "operator", "viewer", null);
   }
 
   private static Bootstrap.PasswordPolicy templatePasswordPolicy() throws IOException {

@@ -927,6 +927,23 @@ class KeyOnboardingIT {
                       {"slug": "rak_payout_write", "label": "Payouts: Write"}
                     ]
                   },
+                  "operator": {
+                    "read": [
+                      {"slug": "rak_coupon_read", "label": "Coupons: Read"}
+                    ],
+                    "write": [
+                      {"slug": "rak_subscription_write", "label": "Subscriptions: Write"}
+                    ],
+                    "forbidden_write": [
+                      {"slug": "rak_refund_write", "label": "Refunds: Write"},
+                      {"slug": "rak_customer_write", "label": "Customers: Write"},
+                      {"slug": "rak_product_write", "label": "Products: Write"},
+                      {"slug": "rak_plan_write", "label": "Prices: Write"},
+                      {"slug": "rak_charge_write", "label": "Charges: Write"},
+                      {"slug": "rak_invoice_write", "label": "Invoices: Write"},
+                      {"slug": "rak_payout_write", "label": "Payouts: Write"}
+                    ]
+                  },
                   "viewer": {
                     "read": [
                       {"slug": "rak_customer_read", "label": "Customers: Read"},
@@ -950,7 +967,8 @@ class KeyOnboardingIT {
                   }
                 }
                 """));
-    assertThat(fieldNames(response.json())).containsExactly("sync", "manager", "viewer");
+    assertThat(fieldNames(response.json()))
+        .containsExactly("sync", "manager", "operator", "viewer");
     ApiResponse anonymous = stack.api().get("/key-requirements");
     assertThat(anonymous.status()).isEqualTo(401);
   }
@@ -995,7 +1013,12 @@ class KeyOnboardingIT {
         .isEqualTo(JSON.createObjectNode().set("data", JSON.createArrayNode()));
     JsonNode keys = owner.get("/orgs/" + org).json().get("keys");
     assertThat(keys)
-        .isEqualTo(JSON.createObjectNode().putNull("sync").putNull("manager").putNull("viewer"));
+        .isEqualTo(
+            JSON.createObjectNode()
+                .putNull("sync")
+                .putNull("manager")
+                .putNull("operator")
+                .putNull("viewer"));
     assertThat(scan.secretNames())
         .noneMatch(name -> name.startsWith(settings.secretPrefix() + org + "/"));
   }

@@ -36,6 +36,7 @@ public final class LocalStack {
 
   public static final String OWNER = "owner@demo.test";
   public static final String MANAGER = "manager@demo.test";
+  public static final String OPERATOR = "operator@demo.test";
   public static final String VIEWER = "viewer@demo.test";
   public static final String OUTSIDER = "outsider@demo.test";
 

@@ -40,6 +40,7 @@ class OpenApiTest {
       Map.of(
           Access.SIGNED_IN, "any signed-in user",
           Access.VIEWER, "viewer",
+          Access.OPERATOR, "operator",
           Access.MANAGER, "manager",
           Access.OWNER, "owner",
           Access.SELF_OR_OWNER, "owner; any member for their own user_id");

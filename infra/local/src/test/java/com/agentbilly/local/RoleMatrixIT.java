@@ -30,6 +30,7 @@ class RoleMatrixIT {
   enum Caller {
     OWNER(LocalStack.OWNER, Role.OWNER),
     MANAGER(LocalStack.MANAGER, Role.MANAGER),
+    OPERATOR(LocalStack.OPERATOR, Role.OPERATOR),
     VIEWER(LocalStack.VIEWER, Role.VIEWER),
     NON_MEMBER(LocalStack.OUTSIDER, null),
     NO_TOKEN(null, null);
@@ -44,7 +45,13 @@ class RoleMatrixIT {
   }
 
   private static final Map<String, Role> MEMBERS =
-      Map.of(LocalStack.MANAGER, Role.MANAGER, LocalStack.VIEWER, Role.VIEWER);
+      Map.of(
+          LocalStack.MANAGER,
+          Role.MANAGER,
+          LocalStack.OPERATOR,
+          Role.OPERATOR,
+          LocalStack.VIEWER,
+          Role.VIEWER);
 
   private final LocalStack stack;
   private final ProbeOrgs probeOrgs;
@@ -121,6 +128,13 @@ class RoleMatrixIT {
     "VIEWER,     POST,   /orgs/{org}/subscriptions/{id}/cancel, 403",
     "VIEWER,     PATCH,  /orgs/{org}/subscriptions/{id},   403",
     "MANAGER,    PATCH,  /orgs/{org}/subscriptions/{id},   409",
+    "OPERATOR,   PATCH,  /orgs/{org}/subscriptions/{id},   409",
+    "OPERATOR,   POST,   /orgs/{org}/refunds,              403",
+    "OPERATOR,   POST,   /orgs/{org}/subscriptions/{id}/cancel, 403",
+    "OPERATOR,   POST,   /orgs/{org}/sync,                 403",
+    "OPERATOR,   GET,    /orgs/{org}/charges/{id},         200",
+    "OPERATOR,   PUT,    /orgs/{org}/keys/{purpose},       403",
+    "OPERATOR,   GET,    /orgs/{org}/audit,                403",
     "NON_MEMBER, POST,   /orgs/{org}/refunds,              404",
     "MANAGER,    POST,   /orgs/{org}/invitations,          403",
     "VIEWER,     GET,    /orgs/{org}/invitations,          403",

@@ -77,6 +77,25 @@ class SecondLockIT {
     assertThat(refused.at("/details/error").asText()).isEqualTo("stripe_permission_denied");
   }
 
+  @Test
+  void withOurRoleCheckBypassedAnOperatorsRefundCarriesTheOperatorKeyAndStripeRefusesIt()
+      throws Exception {
+    String org = fixture.org("manager", "operator", "viewer");
+    String charge = fixture.charge(2000);
+
+    try (DevGateway unchecked = fixture.gatewayWith(withoutRoleCheck())) {
+      ApiResponse operator = post(fixture.client(unchecked).as(LocalStack.OPERATOR), org, charge);
+
+      assertThat(operator.status()).as(operator.body()).isEqualTo(403);
+      assertThat(operator.json().at("/error/code").asText()).isEqualTo("stripe_permission_denied");
+      assertThat(operator.json().at("/error/message").asText())
+          .contains("operator key", "rak_refund_write")
+          .doesNotContainPattern("rk_test_[A-Za-z0-9]{8,}");
+    }
+
+    assertThat(fixture.refundsOf(charge)).isEmpty();
+  }
+
   private static ApiResponse post(ApiClient client, String org, String charge) {
     return client
         .withHeader("Idempotency-Key", UUID.randomUUID().toString())

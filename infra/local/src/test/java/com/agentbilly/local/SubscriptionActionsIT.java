@@ -45,6 +45,76 @@ class SubscriptionActionsIT {
   }
 
   @Test
+  void anOperatorChangesTheQuantityWithTheOperatorKeyButCannotCancel() {
+    String org = fixture.org("manager", "operator", "viewer");
+    String subscription = fixture.subscription().get("id").asText();
+    ApiClient operator = stack.api().as(LocalStack.OPERATOR);
+
+    ApiResponse changed =
+        operator.patch("/orgs/" + org + "/subscriptions/" + subscription, Map.of("quantity", 4));
+    ApiResponse cancel =
+        operator.post(
+            "/orgs/" + org + "/subscriptions/" + subscription + "/cancel",
+            Map.of("at_period_end", true));
+
+    assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+    assertThat(
+            fixture
+                .stripeObject("/v1/subscriptions/" + subscription)
+                .at("/items/data/0/quantity")
+                .asLong())
+        .isEqualTo(4);
+    assertThat(cancel.status()).as(cancel.body()).isEqualTo(403);
+    assertThat(cancel.json().at("/error/code").asText()).isEqualTo("forbidden");
+    assertThat(
+            fixture
+                .stripeObject("/v1/subscriptions/" + subscription)
+                .get("cancel_at_period_end")
+                .asBoolean())
+        .isFalse();
+    JsonNode updated = auditEntry(org, "subscription.updated");
+    assertThat(updated.get("key_purpose").asText()).isEqualTo("operator");
+    assertThat(updated.at("/actor/role").asText()).isEqualTo("operator");
+  }
+
+  @Test
+  void anOperatorWriteNeedsTheOperatorKeyNeverTheManagers() {
+    String org = fixture.org("manager", "viewer");
+    String subscription = fixture.subscription().get("id").asText();
+
+    ApiResponse changed =
+        stack
+            .api()
+            .as(LocalStack.OPERATOR)
+            .patch("/orgs/" + org + "/subscriptions/" + subscription, Map.of("quantity", 5));
+
+    assertThat(changed.status()).as(changed.body()).isEqualTo(409);
+    assertThat(changed.json().at("/error/code").asText()).isEqualTo("key_not_connected");
+    assertThat(changed.json().at("/error/purpose").asText()).isEqualTo("operator");
+    assertThat(
+            fixture
+                .stripeObject("/v1/subscriptions/" + subscription)
+                .at("/items/data/0/quantity")
+                .asLong())
+        .isEqualTo(1);
+  }
+
+  private JsonNode auditEntry(String org, String action) {
+    return StreamSupport.stream(
+            stack
+                .api()
+                .as(LocalStack.OWNER)
+                .get("/orgs/" + org + "/audit?limit=100")
+                .json()
+                .get("data")
+                .spliterator(),
+            false)
+        .filter(e -> e.get("action").asText().equals(action))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void cancelAtPeriodEndThenAtOnce() {
     String org = fixture.org("manager");
     String subscription = fixture.subscription().get("id").asText();

@@ -122,7 +122,7 @@ class TemplatePolicyTest {
   /** The purposes of our own encryption context each function may decrypt (DESIGN.md §1). */
   private static final Map<String, Set<String>> DECRYPTABLE_PURPOSES =
       Map.of(
-          API, Set.of("viewer", "manager"),
+          API, Set.of("viewer", "operator", "manager"),
           ONBOARDING, Set.of(),
           SYNC, Set.of("sync"),
           WEBHOOK, Set.of("webhook", "sync"));
@@ -389,12 +389,12 @@ class TemplatePolicyTest {
           mutated(
               doc ->
                   stringEquals(statement(doc, API, "DecryptViewerAndManagerKeysOnly"))
-                      .put(PURPOSE_CONTEXT, List.of("viewer", "manager", "sync")));
+                      .put(PURPOSE_CONTEXT, List.of("viewer", "operator", "manager", "sync")));
 
       assertThat(purposeViolations(broken))
           .containsExactly(
               "ApiFunction/DecryptViewerAndManagerKeysOnly: kms:Decrypt of purpose sync;"
-                  + " ApiFunction may decrypt only [manager, viewer]");
+                  + " ApiFunction may decrypt only [manager, operator, viewer]");
     }
 
     @Test

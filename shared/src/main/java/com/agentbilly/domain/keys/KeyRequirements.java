@@ -86,6 +86,11 @@ public record KeyRequirements(
               List.of(CHARGE_READ, COUPON_READ),
               List.of(REFUND_WRITE, SUBSCRIPTION_WRITE),
               forbiddenExcept(REFUND_WRITE, SUBSCRIPTION_WRITE));
+      case OPERATOR ->
+          new KeyRequirements(
+              List.of(COUPON_READ),
+              List.of(SUBSCRIPTION_WRITE),
+              forbiddenExcept(SUBSCRIPTION_WRITE));
       case WEBHOOK -> throw new IllegalArgumentException("webhook secrets are not Stripe keys");
     };
   }

@@ -11,9 +11,9 @@ import java.util.Objects;
 
 /**
  * The second lock (DESIGN §3): the Stripe key an action uses follows the caller's role, not the
- * operation. A manager's or owner's action loads the {@code manager} key; a viewer's request can
- * only ever load the {@code viewer} key, so if our role check ever let one through, Stripe refuses
- * the write itself.
+ * operation. A manager's or owner's action loads the {@code manager} key, an operator's the {@code
+ * operator} key; a viewer's request can only ever load the {@code viewer} key, so if our role check
+ * ever let one through, Stripe refuses the write itself.
  */
 public final class ActionKeys {
 
@@ -23,11 +23,20 @@ public final class ActionKeys {
     this.vault = Objects.requireNonNull(vault, "vault");
   }
 
-  /** The key purpose a caller of {@code role} may use. */
+  /**
+   * The key purpose a caller of {@code role} may use: managers and owners the {@code manager} key,
+   * operators the {@code operator} key (it cannot refund or cancel at Stripe), anyone else the
+   * {@code viewer} key.
+   */
   public static SecretPurpose purposeFor(Role role) {
-    return role != null && role.atLeast(Role.MANAGER)
-        ? SecretPurpose.MANAGER
-        : SecretPurpose.VIEWER;
+    if (role == null) {
+      return SecretPurpose.VIEWER;
+    }
+    return switch (role) {
+      case OWNER, MANAGER -> SecretPurpose.MANAGER;
+      case OPERATOR -> SecretPurpose.OPERATOR;
+      case VIEWER -> SecretPurpose.VIEWER;
+    };
   }
 
   /**

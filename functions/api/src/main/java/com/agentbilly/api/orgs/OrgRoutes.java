@@ -1,6 +1,7 @@
 package com.agentbilly.api.orgs;
 
 import com.agentbilly.domain.Org;
+import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.sync.SyncState;
 import com.agentbilly.http.ApiRequest;
@@ -59,9 +60,7 @@ public final class OrgRoutes {
     request.allowOnlyQueryParameters(Set.of());
     Org org = service.get(request.requireOrg());
     Map<String, Object> connected = new LinkedHashMap<>();
-    connected.put("sync", null);
-    connected.put("manager", null);
-    connected.put("viewer", null);
+    SecretPurpose.STRIPE_KEYS.forEach(purpose -> connected.put(purpose.wireName(), null));
     keys.list(org.id()).forEach(k -> connected.put(k.purpose().wireName(), KeyMetadataView.of(k)));
     String webhookUrl =
         webhookBaseUrl == null ? null : join(webhookBaseUrl, "/orgs/" + org.id().value());

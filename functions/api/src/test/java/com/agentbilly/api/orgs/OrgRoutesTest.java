@@ -94,7 +94,7 @@ class OrgRoutesTest {
             Json.read(
                 """
                 {"org_id":"%s","name":"Acme","mode":"live","stripe_account":null,
-                 "keys":{"sync":null,"manager":null,"viewer":null},
+                 "keys":{"sync":null,"manager":null,"operator":null,"viewer":null},
                  "webhook":{"configured":false,"url":"https://hooks.example/orgs/%s"},
                  "sync":{"status":"never","last_started_at":null,"last_success_at":null,"last_error":null,
                          "counts":{"customers":0,"subscriptions":0,"invoices":0,"charges":0,"products":0}}}
