@@ -79,7 +79,7 @@ public final class JsonObjectBody {
    * Whether any string or field name in {@code node} holds a lone UTF-16 surrogate ({@code
    * "\ud800"} is valid JSON but no Unicode text: DynamoDB, KMS and the audit chain cannot take it).
    */
-  private static boolean holdsUnpairedSurrogate(JsonNode node) {
+  public static boolean holdsUnpairedSurrogate(JsonNode node) {
     if (node.isTextual()) {
       return unpaired(node.textValue());
     }

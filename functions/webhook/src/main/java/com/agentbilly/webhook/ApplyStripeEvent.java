@@ -95,11 +95,38 @@ public final class ApplyStripeEvent {
    * @throws ApiProblem for a delivery that is refused
    */
   public Receipt receive(OrgId orgId, String payload, String signatureHeader) {
+    return apply(verify(orgId, payload, signatureHeader));
+  }
+
+  /** A delivery whose signature verified with its org's webhook secret: Stripe sent it. */
+  public record Verified(Org org, String payload) {}
+
+  /**
+   * Checks that a delivery comes from Stripe. A missing, malformed or expired header is refused
+   * before anything is read, so a flood of forged deliveries costs no read of the org or its
+   * secret; only a well-formed, fresh header leads to them (and the decrypted secret is cached).
+   *
+   * @throws ApiProblem {@code invalid_signature}, or {@code not_found} for an unknown org or one
+   *     without a webhook secret
+   */
+  public Verified verify(OrgId orgId, String payload, String signatureHeader) {
+    SignatureHeader.check(signatureHeader, clock, SIGNATURE_TOLERANCE_SECONDS);
     Org org = orgs.findOrg(orgId).filter(Org::webhookConfigured).orElseThrow(ApiProblem::notFound);
     String secret = vault.get(orgId, SecretPurpose.WEBHOOK).orElseThrow(ApiProblem::notFound);
     verifySignature(payload, signatureHeader, secret);
+    return new Verified(org, payload);
+  }
 
-    StripeEvent event = StripeEvent.parse(payload);
+  /**
+   * Applies a verified delivery.
+   *
+   * @throws ApiProblem {@code invalid_request} when Stripe signed something that is not a usable
+   *     event for this org: the delivery is refused for good (a 4xx stops Stripe's retries)
+   */
+  public Receipt apply(Verified delivery) {
+    Org org = delivery.org();
+    OrgId orgId = org.id();
+    StripeEvent event = StripeEvent.parse(delivery.payload());
     if (event.livemode() != org.mode().livemode()) {
       throw ApiProblem.invalidRequest(
           "This event is from "
@@ -119,9 +146,6 @@ public final class ApplyStripeEvent {
   }
 
   private void verifySignature(String payload, String header, String secret) {
-    if (header == null || header.isBlank()) {
-      throw invalidSignature("The Stripe-Signature header is missing.");
-    }
     try {
       Webhook.Signature.verifyHeader(payload, header, secret, SIGNATURE_TOLERANCE_SECONDS, clock);
     } catch (SignatureVerificationException e) {
@@ -149,7 +173,7 @@ public final class ApplyStripeEvent {
     return new Receipt(event.id(), event.type(), outcome);
   }
 
-  private static ApiProblem invalidSignature(String message) {
+  static ApiProblem invalidSignature(String message) {
     return new ApiProblem(ErrorCode.INVALID_SIGNATURE, message);
   }
 }

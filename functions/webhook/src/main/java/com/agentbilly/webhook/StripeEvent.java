@@ -2,6 +2,7 @@ package com.agentbilly.webhook;
 
 import com.agentbilly.domain.ApiProblem;
 import com.agentbilly.http.Json;
+import com.agentbilly.http.JsonObjectBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,11 +28,18 @@ public record StripeEvent(
   }
 
   /**
+   * The longest event id, type or object id taken (Stripe's are far shorter); a longer one would
+   * make a key past DynamoDB's limits and answer 500, which Stripe retries for days.
+   */
+  static final int MAX_ID_LENGTH = 255;
+
+  /**
    * Reads an event from a verified body.
    *
    * @throws ApiProblem {@code invalid_request} when the body is not JSON or not a Stripe event: no
    *     string {@code id} or {@code type}, no integer {@code created}, no boolean {@code livemode},
-   *     or no object {@code data.object}
+   *     or no object {@code data.object}; an id, type or object id over {@link #MAX_ID_LENGTH}
+   *     characters; any string holding an unpaired UTF-16 surrogate
    */
   public static StripeEvent parse(String payload) {
     JsonNode root;
@@ -59,6 +67,15 @@ public record StripeEvent(
     }
     if (!(object instanceof ObjectNode objectNode)) {
       throw notAnEvent("it has no data.object");
+    }
+    String objectId = text(objectNode.get("id"));
+    if (id.length() > MAX_ID_LENGTH
+        || type.length() > MAX_ID_LENGTH
+        || (objectId != null && objectId.length() > MAX_ID_LENGTH)) {
+      throw notAnEvent("an id or type is longer than " + MAX_ID_LENGTH + " characters");
+    }
+    if (JsonObjectBody.holdsUnpairedSurrogate(root)) {
+      throw notAnEvent("it holds an unpaired UTF-16 surrogate");
     }
     return new StripeEvent(
         id, type, Instant.ofEpochSecond(created.longValue()), livemode.booleanValue(), objectNode);

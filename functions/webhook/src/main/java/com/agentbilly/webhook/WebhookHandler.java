@@ -42,6 +42,7 @@ public final class WebhookHandler
   private static final Pattern ORG_PATH = Pattern.compile("/orgs/([^/]+)");
   private static final String SIGNATURE_HEADER = "stripe-signature";
   private static final String ROUTE = "POST /orgs/{org}";
+  private static final String REJECTED = "rejected";
 
   private final ApplyStripeEvent events;
   private final OutcomeLog outcomes = OutcomeLog.requests("webhook");
@@ -73,9 +74,11 @@ public final class WebhookHandler
                   ErrorCode.INTERNAL,
                   "Something went wrong on our side. Request id: " + requestId + "."));
     }
+    String outcome = outcome(response, delivery);
     outcomes
-        .entry(outcome(response, delivery.receipt))
+        .entry(outcome)
         .serverError(response.status() >= 500)
+        .with("reason", outcome.equals(REJECTED) ? errorCode(response) : null)
         .with("request_id", requestId)
         .with("route", ROUTE)
         .with("org", delivery.org == null ? null : delivery.org.value())
@@ -90,11 +93,22 @@ public final class WebhookHandler
         .build();
   }
 
-  /** A receipt's outcome ({@code applied}, {@code duplicate}, …), else the error code. */
-  static String outcome(ApiResponse response, ApplyStripeEvent.Receipt receipt) {
-    if (receipt != null && response.status() < 400) {
-      return receipt.outcome().name().toLowerCase(Locale.ROOT);
+  /**
+   * A receipt's outcome ({@code applied}, {@code duplicate}, …); {@code rejected} for a delivery
+   * Stripe signed that we refuse for good (a 4xx, which ends Stripe's retries — so it must be
+   * visible as its own metric); else the error code.
+   */
+  static String outcome(ApiResponse response, Delivery delivery) {
+    if (delivery.receipt != null && response.status() < 400) {
+      return delivery.receipt.outcome().name().toLowerCase(Locale.ROOT);
     }
+    if (delivery.verified && response.status() >= 400 && response.status() < 500) {
+      return REJECTED;
+    }
+    return errorCode(response);
+  }
+
+  private static String errorCode(ApiResponse response) {
     if (response.body() instanceof Map<?, ?> body
         && body.get("error") instanceof Map<?, ?> error
         && error.get("code") instanceof String code) {
@@ -103,9 +117,10 @@ public final class WebhookHandler
     return "status_" + response.status();
   }
 
-  /** What is known of a delivery so far: its org, then its receipt. */
-  private static final class Delivery {
+  /** What is known of a delivery so far: its org, whether Stripe signed it, then its receipt. */
+  static final class Delivery {
     OrgId org;
+    boolean verified;
     ApplyStripeEvent.Receipt receipt;
   }
 
@@ -113,7 +128,9 @@ public final class WebhookHandler
     OrgId org = orgOf(event);
     delivery.org = org;
     String payload = payloadOf(event);
-    ApplyStripeEvent.Receipt receipt = events.receive(org, payload, signatureHeader(event));
+    ApplyStripeEvent.Verified verified = events.verify(org, payload, signatureHeader(event));
+    delivery.verified = true;
+    ApplyStripeEvent.Receipt receipt = events.apply(verified);
     delivery.receipt = receipt;
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("received", true);

@@ -322,12 +322,48 @@ class WebhookHandlerTest {
         "t=notanumber,v1=0000",
         "v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
         "t=1795953600",
-        " t=1795953600, v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"
+        " t=1795953600, v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
+        "t",
+        "t=1795953600,v1",
+        "t=1795953600,v1=",
+        "t=-5,v1=00",
+        "v1=00,t=99999999999999999999"
       })
   void aMalformedSignatureHeaderIsRefusedAndNothingWritten(String header) {
     String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
 
     assertInvalidSignature(deliver(body, header));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "garbage", "t=1795953600", "t=1795953299,v1=00"})
+  void aForgedHeaderIsRefusedBeforeTheOrgOrItsSecretIsRead(String header) {
+    String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
+    vault.failWith(new SecretAccessException("must not be read"));
+    Map<String, String> headers = header.isEmpty() ? Map.of() : Map.of("Stripe-Signature", header);
+
+    APIGatewayV2HTTPResponse known =
+        handler.handleRequest(request("POST", PATH, body, false, headers), null);
+    APIGatewayV2HTTPResponse unknown =
+        handler.handleRequest(
+            request("POST", "/orgs/org_testwebhooknosuchorgaaaaaa", body, false, headers), null);
+
+    assertInvalidSignature(known);
+    assertThat(unknown.getStatusCode()).isEqualTo(400);
+    assertThat(errorCode(unknown)).isEqualTo("invalid_signature");
+  }
+
+  @Test
+  void aWellFormedFreshHeaderForAnUnknownOrgIsStillNotFound() {
+    String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
+
+    APIGatewayV2HTTPResponse response =
+        handler.handleRequest(
+            request("POST", "/orgs/org_testwebhooknosuchorgaaaaaa", body, false, signature(body)),
+            null);
+
+    assertThat(response.getStatusCode()).isEqualTo(404);
+    assertThat(errorCode(response)).isEqualTo("not_found");
   }
 
   @Test
@@ -419,6 +455,55 @@ class WebhookHandlerTest {
       })
   void signedJsonThatIsNotAUsableEventIsAnInvalidRequest(String body) {
     assertRefused(deliver(body, sign(body)), 400, "invalid_request");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"event", "object"})
+  void aSignedEventWhoseIdIsTooLongForTheTableIsRejectedNotRetried(String which) {
+    String longId = "cus_" + "x".repeat(2000);
+    String body =
+        which.equals("event")
+            ? event("evt_" + "x".repeat(2000), "customer.created", CREATED, false, CUSTOMER)
+            : event(
+                "evt_test_1",
+                "customer.created",
+                CREATED,
+                false,
+                CUSTOMER.replace("cus_test_jenny", longId));
+
+    assertRefused(deliver(body, sign(body)), 400, "invalid_request");
+    assertThat(logs.withMessage("webhook request"))
+        .extracting(
+            line -> line.get("Outcome").asText(),
+            line -> line.get("reason").asText(),
+            line -> line.get("ServerErrors").asInt())
+        .containsExactly(tuple("rejected", "invalid_request", 0));
+  }
+
+  @Test
+  void aSignedEventHoldingALoneSurrogateIsRejected() {
+    String body =
+        event(
+            "evt_test_1",
+            "customer.created",
+            CREATED,
+            false,
+            CUSTOMER.replace("jenny@example.com", "jenny\\ud800@example.com"));
+
+    assertRefused(deliver(body, sign(body)), 400, "invalid_request");
+    assertThat(logs.withMessage("webhook request").getFirst().get("Outcome").asText())
+        .isEqualTo("rejected");
+  }
+
+  @Test
+  void anUnsignedBadEventIsAnInvalidSignatureNotARejection() {
+    String body = "{}";
+
+    deliver(body, "t=1795953600,v1=00");
+
+    assertThat(logs.withMessage("webhook request"))
+        .extracting(line -> line.get("Outcome").asText(), line -> line.has("reason"))
+        .containsExactly(tuple("invalid_signature", false));
   }
 
   @Test

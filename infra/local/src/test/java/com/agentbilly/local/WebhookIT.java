@@ -1,6 +1,7 @@
 package com.agentbilly.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbEventLedger;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
@@ -187,12 +188,43 @@ class WebhookIT {
     ApiResponse response =
         stack
             .functionUrl()
-            .withHeader("Stripe-Signature", "t=1,v1=00")
+            .withHeader("Stripe-Signature", "t=" + Instant.now().getEpochSecond() + ",v1=00")
             .post("/orgs/" + org, Map.of("id", "evt_test_1"));
 
     assertThat(response.status()).isEqualTo(404);
     assertThat(response.json().at("/error/code").asText()).isEqualTo("not_found");
     assertThat(ledger.contains(org, "evt_test_1")).isFalse();
+  }
+
+  @Test
+  void aSignedEventWhoseObjectIdIsPastDynamoDbsKeyLimitIsRejectedWith400NotRetriedAs500() {
+    OrgId org = newOrgWithSyncKey();
+    String secret = "whsec_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+    assertThat(owner.put("/orgs/" + org + "/webhook-secret", Map.of("secret", secret)).status())
+        .isEqualTo(200);
+    String objectId = "cus_" + "x".repeat(1100); // a sort key may hold at most 1024 bytes
+    String event =
+        WebhookRequests.event(
+            "evt_test_long_object_id",
+            "customer.created",
+            Instant.now().getEpochSecond(),
+            false,
+            "{\"id\":\"" + objectId + "\",\"object\":\"customer\",\"livemode\":false}");
+
+    ApiResponse delivered =
+        stack
+            .functionUrl()
+            .withHeader(
+                "Stripe-Signature",
+                StripeSignatures.of(event).secret(secret).at(Instant.now()).header())
+            .post("/orgs/" + org, event);
+
+    assertThat(delivered.status()).as(delivered.body()).isEqualTo(400);
+    assertThat(delivered.json().at("/error/code").asText()).isEqualTo("invalid_request");
+    assertThat(ledger.contains(org, "evt_test_long_object_id")).isFalse();
+    assertThat(logs.jsonLinesWithMessage("webhook request"))
+        .extracting(line -> line.path("Outcome").asText(), line -> line.path("reason").asText())
+        .containsExactly(tuple("rejected", "invalid_request"));
   }
 
   private OrgId newOrgWithSyncKey() {
