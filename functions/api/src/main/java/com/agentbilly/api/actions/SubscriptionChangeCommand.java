@@ -38,9 +38,11 @@ public record SubscriptionChangeCommand(
   private static final Pattern ITEM_ID = Pattern.compile("si_[A-Za-z0-9]{1,250}");
 
   /**
-   * Price ids ({@code price_…}), and plan ids, which Stripe accepts as prices and may be custom.
+   * A Stripe price id. Stripe also takes a legacy plan's id as a price, and such ids may be
+   * anything the account chose ("gold"); they are refused here so that a typo or an id of another
+   * kind ({@code prod_…}, {@code cus_…}) never reaches Stripe as a price change.
    */
-  private static final Pattern PRICE_ID = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+  private static final Pattern PRICE_ID = Pattern.compile("price_[A-Za-z0-9]{1,250}");
 
   /**
    * @throws ApiProblem {@code 400 invalid_request} for a malformed body or a field of the wrong

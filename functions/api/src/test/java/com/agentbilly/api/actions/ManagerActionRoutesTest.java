@@ -454,6 +454,10 @@ class ManagerActionRoutesTest {
           {"item": "si_a"}                                           | 422
           {"quantity": 2, "item": "sub_a"}                           | 422
           {"price": "price with spaces"}                             | 422
+          {"price": "prod_TmK2xYz"}                                  | 422
+          {"price": "gold"}                                          | 422
+          {"price": "price_"}                                        | 422
+          {"price": "price_a-b"}                                     | 422
           {"proration_behavior": "sometimes"}                        | 422
           {"pause_collection": "void"}                               | 400
           {"pause_collection": {"behavior": "forever"}}              | 422
