@@ -54,6 +54,12 @@ public interface IdempotencyStore {
       Objects.requireNonNull(userId, "userId");
       Objects.requireNonNull(key, "key");
     }
+
+    /** Leaves the client's key out: it is the client's to log, not ours. */
+    @Override
+    public String toString() {
+      return "RequestKey[" + org + ", user " + userId + ", key …]";
+    }
   }
 
   /** What a claim found. */

@@ -130,7 +130,19 @@ public final class IdempotentActions {
   }
 
   private record Attempt(
-      String key, SecretPurpose purpose, String stripeIdempotencyKey, boolean recovery) {}
+      String key, SecretPurpose purpose, String stripeIdempotencyKey, boolean recovery) {
+
+    /** Never prints the Stripe key. */
+    @Override
+    public String toString() {
+      return "Attempt["
+          + purpose.wireName()
+          + " key …, "
+          + stripeIdempotencyKey
+          + (recovery ? ", recovery" : "")
+          + "]";
+    }
+  }
 
   private ApiResponse execute(
       ApiRequest request,

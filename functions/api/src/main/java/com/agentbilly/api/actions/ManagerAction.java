@@ -56,5 +56,11 @@ interface ManagerAction {
     void aboutToWrite() {
       intent.run();
     }
+
+    /** Never prints the Stripe key. */
+    @Override
+    public String toString() {
+      return "Attempt[key …, " + stripeIdempotencyKey + (recovery ? ", recovery" : "") + "]";
+    }
   }
 }
