@@ -132,4 +132,7 @@ export interface AuditVerification {
   valid: boolean;
   entries: number;
   first_bad_id: string | null;
+  /** False while the chain goes on past this step's bound: call again with `next_cursor`. */
+  complete: boolean;
+  next_cursor: string | null;
 }

@@ -18,7 +18,13 @@ export function AuditPage() {
     setVerifying(true);
     setVerifyError(null);
     try {
-      setVerification(await api.get<AuditVerification>(`/orgs/${seg(orgId)}/audit/verify`));
+      // A long chain is verified in bounded steps; each carries on where the last stopped.
+      let step = await api.get<AuditVerification>(`/orgs/${seg(orgId)}/audit/verify`);
+      while (!step.complete && step.next_cursor) {
+        setVerification(step);
+        step = await api.get<AuditVerification>(`/orgs/${seg(orgId)}/audit/verify`, { cursor: step.next_cursor });
+      }
+      setVerification(step);
     } catch (e) {
       setVerifyError(e);
     } finally {
@@ -35,7 +41,9 @@ export function AuditPage() {
       </p>
       {verification && (
         <p class={verification.valid ? "notice" : "error-box"} role="status" data-testid="audit-verify">
-          {verification.valid
+          {!verification.complete
+            ? `Verifying… ${verification.entries} entries checked so far${verification.valid ? "" : `, broken at ${verification.first_bad_id}`}.`
+            : verification.valid
             ? `The chain is intact: ${verification.entries} entries, each signed over the one before.`
             : `The chain is broken at entry ${verification.first_bad_id} (of ${verification.entries}). Entries from there on cannot be trusted.`}
         </p>

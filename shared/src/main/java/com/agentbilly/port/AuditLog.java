@@ -1,5 +1,6 @@
 package com.agentbilly.port;
 
+import com.agentbilly.audit.AuditChain;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.audit.AuditEntry;
 import com.agentbilly.domain.audit.AuditEvent;
@@ -20,12 +21,46 @@ public interface AuditLog {
   /** Entries newest first, at most {@code limit}, starting after the entry id {@code after}. */
   Page page(OrgId org, int limit, String after);
 
-  /** Re-computes every hash of the org's chain, oldest first. */
-  Verification verify(OrgId org);
+  /** Re-computes every hash of the org's chain, oldest first, to its end. */
+  default Verification verify(OrgId org) {
+    Verification verification = verify(org, Progress.START, Integer.MAX_VALUE);
+    while (verification.next() != null) {
+      verification = verify(org, verification.next(), Integer.MAX_VALUE);
+    }
+    return verification;
+  }
+
+  /**
+   * Re-computes the hashes of at most {@code maxEntries} entries, starting where {@code from}
+   * stopped, so that a long chain is verified in bounded steps.
+   *
+   * @return the result so far; its {@code next} is null when the chain's end was reached
+   */
+  Verification verify(OrgId org, Progress from, int maxEntries);
 
   /** A page of entries; {@code lastId} is set when more entries follow. */
   record Page(List<AuditEntry> entries, String lastId) {}
 
-  /** The result of {@link #verify}: {@code firstBadId} is null when the chain is intact. */
-  record Verification(boolean valid, long entries, String firstBadId) {}
+  /**
+   * The result of {@link #verify}: {@code firstBadId} is null when the chain is intact (so far,
+   * while {@code next} is set).
+   */
+  record Verification(boolean valid, long entries, String firstBadId, Progress next) {
+
+    public Verification(boolean valid, long entries, String firstBadId) {
+      this(valid, entries, firstBadId, null);
+    }
+  }
+
+  /**
+   * Where a verification stopped: the id of the last entry checked (null at the start), the chain
+   * position expected next, the hash it must link to, the entries counted so far and the first bad
+   * entry found so far (null if none).
+   */
+  record Progress(String lastId, long nextSeq, String prevHash, long entries, String firstBadId) {
+
+    /** The start of every chain. */
+    public static final Progress START =
+        new Progress(null, 1, AuditChain.GENESIS_PREV_HASH, 0, null);
+  }
 }

@@ -62,11 +62,16 @@ public final class InMemoryAuditLog implements AuditLog {
   }
 
   @Override
-  public synchronized Verification verify(OrgId org) {
+  public synchronized Verification verify(OrgId org, Progress from, int maxEntries) {
     List<AuditEntry> entries = chains.getOrDefault(org, List.of());
-    String prevHash = AuditChain.GENESIS_PREV_HASH;
-    String firstBadId = null;
-    for (AuditEntry entry : entries) {
+    String prevHash = from.prevHash();
+    String firstBadId = from.firstBadId();
+    int start =
+        from.lastId() == null
+            ? 0
+            : entries.stream().map(AuditEntry::id).toList().indexOf(from.lastId()) + 1;
+    int end = (int) Math.min(entries.size(), (long) start + maxEntries);
+    for (AuditEntry entry : entries.subList(Math.min(start, end), end)) {
       String canonical =
           AuditChain.canonicalJson(
               AuditChain.unsignedWire(entry.id(), entry.at(), entry.event(), entry.prevHash()));
@@ -77,7 +82,17 @@ public final class InMemoryAuditLog implements AuditLog {
       }
       prevHash = entry.hash();
     }
-    return new Verification(firstBadId == null, entries.size(), firstBadId);
+    long counted = from.entries() + Math.max(0, end - start);
+    Progress next =
+        end < entries.size()
+            ? new Progress(
+                entries.get(end - 1).id(),
+                from.nextSeq() + end - start,
+                prevHash,
+                counted,
+                firstBadId)
+            : null;
+    return new Verification(firstBadId == null, counted, firstBadId, next);
   }
 
   /** Overwrites the stored entry with {@code entry}'s id, as a raw write to the table would. */

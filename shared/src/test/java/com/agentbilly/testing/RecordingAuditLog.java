@@ -31,7 +31,7 @@ public final class RecordingAuditLog implements AuditLog {
   }
 
   @Override
-  public Verification verify(OrgId org) {
+  public Verification verify(OrgId org, Progress from, int maxEntries) {
     throw new UnsupportedOperationException("not needed by unit tests");
   }
 

@@ -52,6 +52,7 @@ public final class TestApiServices {
   private SyncStateStore syncStates = new InMemorySyncStateStore();
   private SyncRequests syncRequests;
   private byte[] cursorKey = new byte[32];
+  private int auditVerifyBound = AuditTrail.DEFAULT_VERIFY_BOUND;
   private InvitationStore invitations;
   private MirrorAggregates aggregates;
   private ManagerActionRoutes managerActions;
@@ -119,6 +120,12 @@ public final class TestApiServices {
     return this;
   }
 
+  /** Entries one {@code GET /audit/verify} checks at most. */
+  public TestApiServices auditVerifyBound(int bound) {
+    this.auditVerifyBound = bound;
+    return this;
+  }
+
   /** The invitation store; by default one in memory that accepts into {@link #orgs}. */
   public TestApiServices invitations(InvitationStore invitations) {
     this.invitations = invitations;
@@ -135,7 +142,7 @@ public final class TestApiServices {
         audit,
         settings,
         mirrorReads != null ? mirrorReads : MirrorReadsFixture.withoutKeys(mirror),
-        new AuditTrail(auditLog, new PageCursors(() -> key)),
+        new AuditTrail(auditLog, new PageCursors(() -> key), auditVerifyBound),
         syncStates,
         syncRequests != null
             ? syncRequests

@@ -109,7 +109,9 @@ class AuditAndMembersIT {
     ApiResponse verified = owner.get("/orgs/" + org + "/audit/verify");
     assertThat(verified.status()).as(verified.body()).isEqualTo(200);
     assertThat(verified.json())
-        .isEqualTo(JSON.readTree("{\"valid\":true,\"entries\":2,\"first_bad_id\":null}"));
+        .isEqualTo(
+            JSON.readTree(
+                "{\"valid\":true,\"entries\":2,\"first_bad_id\":null,\"complete\":true,\"next_cursor\":null}"));
   }
 
   @Test
@@ -157,7 +159,8 @@ class AuditAndMembersIT {
     assertThat(verified.status()).as(verified.body()).isEqualTo(200);
     assertThat(verified.json())
         .isEqualTo(
-            JSON.readTree("{\"valid\":false,\"entries\":3,\"first_bad_id\":\"aud_000000000002\"}"));
+            JSON.readTree(
+                "{\"valid\":false,\"entries\":3,\"first_bad_id\":\"aud_000000000002\",\"complete\":true,\"next_cursor\":null}"));
   }
 
   @Test

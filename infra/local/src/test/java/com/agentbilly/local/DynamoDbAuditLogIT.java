@@ -1,6 +1,7 @@
 package com.agentbilly.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
 import com.agentbilly.domain.OrgId;
@@ -8,6 +9,7 @@ import com.agentbilly.domain.audit.AuditActor;
 import com.agentbilly.domain.audit.AuditEntry;
 import com.agentbilly.domain.audit.AuditEvent;
 import com.agentbilly.domain.audit.AuditOutcome;
+import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.AuditLog.Page;
 import com.agentbilly.port.AuditLog.Verification;
 import java.io.IOException;
@@ -197,6 +199,27 @@ class DynamoDbAuditLogIT {
     DYNAMO.deleteItem(delete -> delete.tableName(table).key(key(org, "000000000002")));
 
     assertThat(log.verify(org)).isEqualTo(new Verification(false, 3, "aud_000000000003"));
+  }
+
+  @Test
+  void aBoundedVerificationResumesThroughDynamoDbWhereTheLastStepStopped() {
+    OrgId org = OrgId.generate(RANDOM);
+    appendRequests(org, 5);
+    DYNAMO.deleteItem(delete -> delete.tableName(table).key(key(org, "000000000004")));
+
+    List<Verification> steps = new ArrayList<>();
+    Verification step = log.verify(org, AuditLog.Progress.START, 2);
+    steps.add(step);
+    while (step.next() != null) {
+      step = log.verify(org, step.next(), 2);
+      steps.add(step);
+    }
+
+    assertThat(steps)
+        .extracting(Verification::valid, Verification::entries)
+        .containsExactly(tuple(true, 2L), tuple(false, 4L));
+    assertThat(step).isEqualTo(new Verification(false, 4, "aud_000000000005"));
+    assertThat(step).isEqualTo(log.verify(org));
   }
 
   @Test

@@ -63,6 +63,10 @@ public final class DynamoDbAuditLog implements AuditLog {
   public static final int MAX_PAGE_SIZE = 1000;
 
   static final String ID_PREFIX = "aud_";
+
+  /** Entries asked for per Query while verifying (each page is also capped at 1 MB). */
+  private static final int QUERY_PAGE = 1000;
+
   static final String CANONICAL_JSON = "canonical_json";
   static final String HASH = "hash";
 
@@ -217,26 +221,43 @@ public final class DynamoDbAuditLog implements AuditLog {
    * from the newest end cannot be seen from the chain itself.
    */
   @Override
-  public Verification verify(OrgId org) {
-    long count = 0;
-    long expectedSeq = 1;
-    String prevHash = AuditChain.GENESIS_PREV_HASH;
-    String firstBadId = null;
+  public Verification verify(OrgId org, Progress from, int maxEntries) {
+    long count = from.entries();
+    long expectedSeq = from.nextSeq();
+    String prevHash = from.prevHash();
+    String firstBadId = from.firstBadId();
     AuditChain chain = chain();
-    Map<String, AttributeValue> startKey = null;
+    if (from.lastId() != null && !ID.matcher(from.lastId()).matches()) {
+      throw new IllegalArgumentException("not an audit entry id");
+    }
+    String lastSk = from.lastId() == null ? null : from.lastId().substring(ID_PREFIX.length());
+    Map<String, AttributeValue> startKey = lastSk == null ? null : key(org, lastSk);
+    int checked = 0;
+    boolean more = false;
     do {
-      QueryResponse response = dynamo.query(oldestFirst(org).exclusiveStartKey(startKey).build());
+      // One item past the bound is asked for, so that reaching the bound tells whether more follow.
+      int wanted = (int) Math.min((long) maxEntries - checked + 1, QUERY_PAGE);
+      QueryResponse response =
+          dynamo.query(oldestFirst(org).limit(wanted).exclusiveStartKey(startKey).build());
       for (Map<String, AttributeValue> item : response.items()) {
+        if (checked == maxEntries) {
+          more = true;
+          break;
+        }
         count++;
+        checked++;
         if (firstBadId == null && !isIntactLink(chain, item, expectedSeq, prevHash)) {
           firstBadId = ID_PREFIX + string(item, TableKeys.SK);
         }
         expectedSeq++;
         prevHash = Objects.requireNonNullElse(string(item, HASH), "");
+        lastSk = string(item, TableKeys.SK);
       }
       startKey = response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null;
-    } while (startKey != null);
-    return new Verification(firstBadId == null, count, firstBadId);
+    } while (!more && startKey != null);
+    Progress next =
+        more ? new Progress(ID_PREFIX + lastSk, expectedSeq, prevHash, count, firstBadId) : null;
+    return new Verification(firstBadId == null, count, firstBadId, next);
   }
 
   private static boolean isIntactLink(

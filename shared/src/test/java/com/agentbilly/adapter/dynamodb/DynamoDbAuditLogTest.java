@@ -9,6 +9,7 @@ import com.agentbilly.domain.audit.AuditActor;
 import com.agentbilly.domain.audit.AuditEntry;
 import com.agentbilly.domain.audit.AuditEvent;
 import com.agentbilly.domain.audit.AuditOutcome;
+import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.AuditLog.Page;
 import com.agentbilly.port.AuditLog.Verification;
 import java.nio.charset.StandardCharsets;
@@ -265,6 +266,46 @@ class DynamoDbAuditLogTest {
     table.maxItemsPerResponse = 2;
 
     assertThat(log.verify(ORG)).isEqualTo(new Verification(true, 5, null));
+  }
+
+  @Test
+  void aBoundedVerificationStopsAfterItsEntriesAndTheNextStepCarriesOn() {
+    appendRequests(ORG, 5);
+
+    Verification first = log.verify(ORG, AuditLog.Progress.START, 2);
+    Verification second = log.verify(ORG, first.next(), 2);
+    Verification third = log.verify(ORG, second.next(), 2);
+
+    assertThat(first.entries()).isEqualTo(2);
+    assertThat(first.next().nextSeq()).isEqualTo(3);
+    assertThat(second.entries()).isEqualTo(4);
+    assertThat(third).isEqualTo(new Verification(true, 5, null));
+    assertThat(table.queries.getLast().exclusiveStartKey().get("sk")).isEqualTo(s("000000000004"));
+  }
+
+  @Test
+  void anEntryDeletedWhereAStepResumesBreaksTheChainThere() {
+    appendRequests(ORG, 4);
+    table.delete(PK, "000000000003");
+
+    Verification first = log.verify(ORG, AuditLog.Progress.START, 2);
+    Verification rest = log.verify(ORG, first.next(), 10);
+
+    assertThat(first.valid()).isTrue();
+    assertThat(rest).isEqualTo(new Verification(false, 3, "aud_000000000004"));
+  }
+
+  @Test
+  void aStepCannotBeMadeToLinkToAnotherHash() {
+    appendRequests(ORG, 3);
+
+    Verification first = log.verify(ORG, AuditLog.Progress.START, 1);
+    AuditLog.Progress forged =
+        new AuditLog.Progress(
+            first.next().lastId(), first.next().nextSeq(), "f".repeat(64), 1, null);
+
+    assertThat(log.verify(ORG, forged, 10))
+        .isEqualTo(new Verification(false, 3, "aud_000000000002"));
   }
 
   @Test

@@ -32,8 +32,9 @@ public final class AuditRoutes {
   }
 
   ApiResponse verify(ApiRequest request) {
-    request.allowOnlyQueryParameters(Set.of());
-    return ApiResponse.ok(trail.verify(request.requireOrg()));
+    request.allowOnlyQueryParameters(Set.of("cursor"));
+    return ApiResponse.ok(
+        trail.verify(request.requireOrg(), request.queryParameter("cursor").orElse(null)));
   }
 
   private static int limit(String value) {

@@ -20,14 +20,34 @@ public final class AuditTrail {
   /** The largest page a request may ask for. */
   public static final int MAX_LIMIT = 100;
 
+  /**
+   * Entries one verification request checks at most: about 10 MB of entries, some ten 1 MB Query
+   * pages and 10,000 HMACs — a few seconds at most, far below the gateway's 29 s (an estimate from
+   * the page size, not a measurement against DynamoDB).
+   */
+  public static final int DEFAULT_VERIFY_BOUND = 10_000;
+
   private static final String LIST = "audit";
+  private static final String VERIFY = "audit-verify";
 
   private final AuditLog log;
   private final PageCursors cursors;
+  private final int verifyBound;
 
   public AuditTrail(AuditLog log, PageCursors cursors) {
+    this(log, cursors, DEFAULT_VERIFY_BOUND);
+  }
+
+  /**
+   * @param verifyBound entries one verification request checks at most
+   */
+  public AuditTrail(AuditLog log, PageCursors cursors, int verifyBound) {
     this.log = Objects.requireNonNull(log, "log");
     this.cursors = Objects.requireNonNull(cursors, "cursors");
+    if (verifyBound < 1) {
+      throw new IllegalArgumentException("verifyBound must be positive");
+    }
+    this.verifyBound = verifyBound;
   }
 
   /**
@@ -50,11 +70,49 @@ public final class AuditTrail {
         page.entries().stream().map(AuditChain::wire).toList(), next != null, next);
   }
 
-  /** Recomputes every hash of the org's chain. */
-  public VerificationView verify(OrgId org) {
-    AuditLog.Verification verification = log.verify(org);
+  /**
+   * Recomputes the hashes of the org's chain, at most {@link #verifyBound} entries per request, so
+   * a chain grown long (by refusals, say) never holds a request past the gateway's timeout. A
+   * longer chain is answered with {@code complete: false} and a {@code next_cursor} that carries
+   * where this step stopped — sealed for this org's verification only, so a client cannot make a
+   * step start from a hash of its choosing.
+   *
+   * @param cursor the previous step's {@code next_cursor}, or null to start at the first entry
+   * @throws com.agentbilly.domain.ApiProblem {@code invalid_cursor} for a cursor not issued for
+   *     this org's verification
+   */
+  public VerificationView verify(OrgId org, String cursor) {
+    String binding = PageCursors.binding(org, VERIFY);
+    AuditLog.Progress from =
+        cursor == null ? AuditLog.Progress.START : progress(cursors.open(binding, cursor, 5));
+    AuditLog.Verification verification = log.verify(org, from, verifyBound);
+    String next =
+        verification.next() == null ? null : cursors.seal(binding, fields(verification.next()));
     return new VerificationView(
-        verification.valid(), verification.entries(), verification.firstBadId());
+        verification.valid(),
+        verification.entries(),
+        verification.firstBadId(),
+        next == null,
+        next);
+  }
+
+  private static List<String> fields(AuditLog.Progress progress) {
+    return List.of(
+        progress.lastId(),
+        Long.toString(progress.nextSeq()),
+        progress.prevHash(),
+        Long.toString(progress.entries()),
+        Objects.requireNonNullElse(progress.firstBadId(), ""));
+  }
+
+  private static AuditLog.Progress progress(List<String> fields) {
+    String firstBadId = fields.get(4);
+    return new AuditLog.Progress(
+        fields.get(0),
+        Long.parseLong(fields.get(1)),
+        fields.get(2),
+        Long.parseLong(fields.get(3)),
+        firstBadId.isEmpty() ? null : firstBadId);
   }
 
   /**
@@ -70,6 +128,11 @@ public final class AuditTrail {
     }
   }
 
-  /** {@code {"valid", "entries", "first_bad_id"}}; {@code firstBadId} is null when valid. */
-  public record VerificationView(boolean valid, long entries, String firstBadId) {}
+  /**
+   * {@code {"valid", "entries", "first_bad_id", "complete", "next_cursor"}}: {@code firstBadId} is
+   * null when valid; while {@code complete} is false, {@code valid} and {@code entries} speak for
+   * the entries checked so far and {@code next_cursor} continues.
+   */
+  public record VerificationView(
+      boolean valid, long entries, String firstBadId, boolean complete, String nextCursor) {}
 }

@@ -656,8 +656,8 @@ class ManagerActionRoutesTest {
     }
 
     @Override
-    public Verification verify(OrgId org) {
-      return delegate.verify(org);
+    public Verification verify(OrgId org, Progress from, int maxEntries) {
+      return delegate.verify(org, from, maxEntries);
     }
   }
 }

@@ -2,6 +2,7 @@ package com.agentbilly.api.audit;
 
 import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.agentbilly.api.TestApiServices;
 import com.agentbilly.audit.AuditChain;
@@ -18,6 +19,7 @@ import com.agentbilly.http.Json;
 import com.agentbilly.testing.ApiEvents;
 import com.agentbilly.testing.InMemoryAuditLog;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -213,7 +215,9 @@ class AuditRoutesTest {
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     assertThat(response.getBody())
-        .isEqualTo("{\"valid\":true,\"entries\":2,\"first_bad_id\":null}");
+        .isEqualTo(
+            "{\"valid\":true,\"entries\":2,\"first_bad_id\":null,\"complete\":true,"
+                + "\"next_cursor\":null}");
   }
 
   @Test
@@ -237,13 +241,126 @@ class AuditRoutesTest {
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     assertThat(response.getBody())
-        .isEqualTo("{\"valid\":false,\"entries\":3,\"first_bad_id\":\"aud_000000000002\"}");
+        .isEqualTo(
+            "{\"valid\":false,\"entries\":3,\"first_bad_id\":\"aud_000000000002\","
+                + "\"complete\":true,\"next_cursor\":null}");
   }
 
   @Test
   void anOrgWithoutEntriesVerifiesAsEmpty() {
     assertThat(verify(ORG, OWNER).getBody())
-        .isEqualTo("{\"valid\":true,\"entries\":0,\"first_bad_id\":null}");
+        .isEqualTo(
+            "{\"valid\":true,\"entries\":0,\"first_bad_id\":null,\"complete\":true,"
+                + "\"next_cursor\":null}");
+  }
+
+  @Test
+  void aLongChainIsVerifiedInBoundedStepsThatCarryOnWhereTheLastStopped() throws Exception {
+    ApiRouter bounded =
+        new TestApiServices()
+            .orgs(orgs)
+            .auditLog(log)
+            .clock(clock)
+            .cursorKey(CURSOR_KEY)
+            .auditVerifyBound(2)
+            .router();
+    for (int i = 0; i < 5; i++) {
+      append(ORG, "access.denied");
+    }
+
+    List<JsonNode> steps = verifyAll(bounded);
+
+    assertThat(steps)
+        .extracting(
+            s -> s.get("valid").asBoolean(),
+            s -> s.get("entries").asLong(),
+            s -> s.get("complete").asBoolean())
+        .containsExactly(tuple(true, 2L, false), tuple(true, 4L, false), tuple(true, 5L, true));
+    assertThat(steps.getLast().get("next_cursor").isNull()).isTrue();
+  }
+
+  @Test
+  void aBadEntryFoundInAnEarlierStepIsStillReportedAtTheEnd() throws Exception {
+    ApiRouter bounded =
+        new TestApiServices()
+            .orgs(orgs)
+            .auditLog(log)
+            .clock(clock)
+            .cursorKey(CURSOR_KEY)
+            .auditVerifyBound(2)
+            .router();
+    append(ORG, "org.created");
+    AuditEntry second = append(ORG, "refund.created");
+    append(ORG, "key.revoked");
+    append(ORG, "key.rotated");
+    log.replace(
+        ORG,
+        new AuditEntry(
+            second.id(), second.at(), second.event(), second.prevHash(), "0".repeat(64)));
+
+    JsonNode last = verifyAll(bounded).getLast();
+
+    assertThat(last.get("valid").asBoolean()).isFalse();
+    assertThat(last.get("first_bad_id").asText()).isEqualTo("aud_000000000002");
+    assertThat(last.get("entries").asLong()).isEqualTo(4);
+  }
+
+  @Test
+  void aVerificationCursorIsRefusedByTheListAndByAnotherOrg() throws Exception {
+    ApiRouter bounded =
+        new TestApiServices()
+            .orgs(orgs)
+            .auditLog(log)
+            .clock(clock)
+            .cursorKey(CURSOR_KEY)
+            .auditVerifyBound(1)
+            .router();
+    append(ORG, "org.created");
+    append(ORG, "key.connected");
+    append(OTHER_ORG, "org.created");
+    append(OTHER_ORG, "key.connected");
+    String cursor =
+        Json.read(bounded.handle(verifyRequest(ORG, OWNER, null), null).getBody())
+            .get("next_cursor")
+            .asText();
+
+    APIGatewayProxyResponseEvent asList = list(ORG, OWNER, Map.of("cursor", cursor));
+    APIGatewayProxyResponseEvent elsewhere =
+        bounded.handle(verifyRequest(OTHER_ORG, OUTSIDER, cursor), null);
+    APIGatewayProxyResponseEvent tampered =
+        bounded.handle(verifyRequest(ORG, OWNER, cursor.substring(0, cursor.length() - 2)), null);
+
+    for (APIGatewayProxyResponseEvent response : List.of(asList, elsewhere, tampered)) {
+      assertThat(response.getStatusCode()).isEqualTo(400);
+      assertThat(Json.read(response.getBody()).at("/error/code").asText())
+          .isEqualTo("invalid_cursor");
+    }
+  }
+
+  private List<JsonNode> verifyAll(ApiRouter bounded) throws Exception {
+    List<JsonNode> steps = new ArrayList<>();
+    String cursor = null;
+    do {
+      APIGatewayProxyResponseEvent response =
+          bounded.handle(verifyRequest(ORG, OWNER, cursor), null);
+      assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+      JsonNode step = Json.read(response.getBody());
+      steps.add(step);
+      cursor = step.get("next_cursor").isNull() ? null : step.get("next_cursor").asText();
+      assertThat(steps).hasSizeLessThan(10);
+    } while (cursor != null);
+    return steps;
+  }
+
+  private static APIGatewayProxyRequestEvent verifyRequest(OrgId org, String user, String cursor) {
+    ApiEvents event =
+        request("GET", "/orgs/{org}/audit/verify")
+            .path("org", org.value())
+            .as(user, user + "@x.test");
+    if (cursor != null) {
+      event.query("cursor", cursor);
+    }
+    return event.build();
   }
 
   @Test
