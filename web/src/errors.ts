@@ -44,6 +44,9 @@ export function describe(error: unknown, labelOf: Labels = (p) => p): HumanError
       return { title: "Some values are not acceptable.", detail: fields.length ? undefined : server, list: fields.length ? [{ heading: "Fix", items: fields }] : undefined };
     }
     case "rate_limited":
+      // Our own per-member quota says when it renews; Stripe's throttling does not.
+      if (typeof error.extra.retry_after === "number")
+        return plain("You are sending requests faster than your share of the API allows.", `Try again in ${error.extra.retry_after} s.`);
       return plain("Stripe is busy and keeps asking us to slow down.", "Try again in a minute.");
     case "throttled":
       return plain("Too many requests at once.", "Wait a few seconds and try again.");

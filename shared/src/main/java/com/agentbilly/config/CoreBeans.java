@@ -5,6 +5,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbEventLedger;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbRequestQuota;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncStateStore;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.AuditLog;
@@ -12,6 +13,7 @@ import com.agentbilly.port.EventLedger;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.RequestQuota;
 import com.agentbilly.port.SyncStateStore;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
@@ -64,6 +66,15 @@ public class CoreBeans {
   @Singleton
   SnapStartRestore snapStartRestore(StackSecrets secrets) {
     return SnapStartRestore.reloading(secrets);
+  }
+
+  @Singleton
+  RequestQuota requestQuota(DynamoDbClient dynamo, Settings settings, Clock clock) {
+    long quota = settings.userRequestQuota();
+    return quota == 0
+        ? RequestQuota.UNLIMITED
+        : new DynamoDbRequestQuota(
+            dynamo, settings.tableName(), clock, quota, Settings.USER_QUOTA_WINDOW);
   }
 
   @Singleton

@@ -11,6 +11,7 @@ import com.agentbilly.domain.Role;
 import com.agentbilly.domain.Route;
 import com.agentbilly.logging.OutcomeLog;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.RequestQuota;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +38,14 @@ public final class ApiRouter {
   public static final int MAX_BODY_BYTES = 256 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+  private static final String RETRY_AFTER = "retry_after";
 
   private final Map<Route, RouteHandler> handlers;
   private final OrgStore orgs;
   private final List<String> allowedOrigins;
   private final AccessDeniedListener accessDenied;
   private final OutcomeLog outcomes;
+  private final RequestQuota quota;
 
   private ApiRouter(Builder builder) {
     this.handlers = Map.copyOf(builder.handlers);
@@ -49,6 +53,7 @@ public final class ApiRouter {
     this.allowedOrigins = List.copyOf(builder.allowedOrigins);
     this.accessDenied = builder.accessDenied;
     this.outcomes = builder.outcomes;
+    this.quota = builder.quota;
   }
 
   public static Builder builder(OrgStore orgs) {
@@ -138,6 +143,15 @@ public final class ApiRouter {
     if (caller.isEmpty()) {
       return new ApiResponse(401, Map.of("message", "Unauthorized"));
     }
+    OptionalLong retryAfter = quota.take(caller.get().userId());
+    if (retryAfter.isPresent()) {
+      throw new ApiProblem(
+          ErrorCode.RATE_LIMITED,
+          "You are sending requests faster than your share of the API allows; retry in "
+              + retryAfter.getAsLong()
+              + " s.",
+          Map.of(RETRY_AFTER, retryAfter.getAsLong()));
+    }
     String body = event.getBody();
     if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
       throw new ApiProblem(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 256 KiB.");
@@ -209,6 +223,12 @@ public final class ApiRouter {
     if (response.body() != null) {
       headers.put("Content-Type", "application/json");
     }
+    if (response.status() == 429
+        && response.body() instanceof Map<?, ?> body
+        && body.get("error") instanceof Map<?, ?> error
+        && error.get(RETRY_AFTER) instanceof Long seconds) {
+      headers.put("Retry-After", Long.toString(seconds));
+    }
     if (origin != null && allowedOrigins.contains(origin)) {
       headers.put("Access-Control-Allow-Origin", origin);
       headers.put("Vary", "Origin");
@@ -254,6 +274,7 @@ public final class ApiRouter {
     private List<String> allowedOrigins = List.of();
     private AccessDeniedListener accessDenied = (org, caller, role, route, requestId) -> {};
     private OutcomeLog outcomes = OutcomeLog.requests("api");
+    private RequestQuota quota = RequestQuota.UNLIMITED;
 
     private Builder(OrgStore orgs) {
       this.orgs = orgs;
@@ -278,6 +299,12 @@ public final class ApiRouter {
     /** Where each request's outcome line goes (default: the {@code api} function's). */
     public Builder outcomes(OutcomeLog log) {
       this.outcomes = log;
+      return this;
+    }
+
+    /** Each caller's share of the API, taken before anything else is read (default: none). */
+    public Builder quota(RequestQuota quota) {
+      this.quota = quota;
       return this;
     }
 

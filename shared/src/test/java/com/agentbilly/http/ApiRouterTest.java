@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,53 @@ class ApiRouterTest {
     assertThat(response.getBody()).contains("owner role");
     assertThat(calls).hasValue(0);
     assertThat(denied).containsExactly("viewer-1 viewer DELETE /orgs/{org}");
+  }
+
+  @Test
+  void aCallerOverTheirQuotaIsRateLimitedBeforeAnythingIsReadOrRun() {
+    List<String> taken = new ArrayList<>();
+    ApiRouter limited =
+        ApiRouter.builder(orgs)
+            .quota(
+                userId -> {
+                  taken.add(userId);
+                  return userId.equals("viewer-1") ? OptionalLong.of(7) : OptionalLong.empty();
+                })
+            .route("GET", "/orgs/{org}", req -> ApiResponse.ok(Map.of("ran", true)))
+            .build();
+    OrgId unknown = OrgId.generate(new SecureRandom());
+
+    var refused =
+        limited.handle(
+            request("GET", "/orgs/{org}").path("org", unknown.value()).as("viewer-1", "v").build(),
+            null);
+    var allowed =
+        limited.handle(
+            request("GET", "/orgs/{org}").path("org", org.value()).as("owner-1", "o").build(),
+            null);
+
+    assertError(refused, 429, "rate_limited");
+    assertThat(refused.getHeaders()).containsEntry("Retry-After", "7");
+    assertThat(refused.getBody()).contains("\"retry_after\":7");
+    assertThat(allowed.getStatusCode()).isEqualTo(200);
+    assertThat(taken).containsExactly("viewer-1", "owner-1");
+  }
+
+  @Test
+  void anUnauthenticatedRequestTakesNoQuota() {
+    List<String> taken = new ArrayList<>();
+    ApiRouter limited =
+        ApiRouter.builder(orgs)
+            .quota(
+                userId -> {
+                  taken.add(userId);
+                  return OptionalLong.empty();
+                })
+            .route("GET", "/me", req -> ApiResponse.ok(Map.of()))
+            .build();
+
+    assertThat(limited.handle(request("GET", "/me").build(), null).getStatusCode()).isEqualTo(401);
+    assertThat(taken).isEmpty();
   }
 
   @Test

@@ -29,6 +29,7 @@ import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.RequestQuota;
 import com.agentbilly.port.SyncStateStore;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -161,7 +162,8 @@ public class ApiBeans {
       SyncRequests syncRequests,
       InvitationService invitations,
       SummaryReads summaryReads,
-      ManagerActionRoutes managerActions) {
+      ManagerActionRoutes managerActions,
+      RequestQuota quota) {
     return ApiRoutes.router(
         new ApiServices(
             orgs,
@@ -175,6 +177,7 @@ public class ApiBeans {
             syncRequests,
             invitations,
             summaryReads,
-            managerActions));
+            managerActions),
+        quota);
   }
 }

@@ -11,6 +11,7 @@ import com.agentbilly.api.sync.SyncRequests;
 import com.agentbilly.config.Settings;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.logging.OutcomeLog;
+import com.agentbilly.port.RequestQuota;
 
 /** Every route the api function serves. template.yaml's events for ApiFunction list the same. */
 public final class ApiRoutes {
@@ -18,6 +19,11 @@ public final class ApiRoutes {
   private ApiRoutes() {}
 
   public static ApiRouter router(ApiServices services) {
+    return router(services, RequestQuota.UNLIMITED);
+  }
+
+  /** The same, with each caller's {@code quota} of requests taken first. */
+  public static ApiRouter router(ApiServices services, RequestQuota quota) {
     Settings settings = services.settings();
     SyncRequests syncRequests = services.syncRequests();
     OrgRoutes orgRoutes =
@@ -29,6 +35,7 @@ public final class ApiRoutes {
     ApiRouter.Builder router =
         ApiRouter.builder(services.orgs())
             .outcomes(OutcomeLog.requests("api"))
+            .quota(quota)
             .allowedOrigins(settings.allowedOrigins())
             .onAccessDenied(services.audit().accessDenied())
             .route("GET", "/me", orgRoutes::me)

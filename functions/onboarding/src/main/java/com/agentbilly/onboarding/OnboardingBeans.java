@@ -10,6 +10,7 @@ import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.port.KeyMetadataStore;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.RequestQuota;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
@@ -36,7 +37,8 @@ public class OnboardingBeans {
       StackSecrets stackSecrets,
       RequestAuditor audit,
       Settings settings,
-      Clock clock) {
+      Clock clock,
+      RequestQuota quota) {
     KmsSecretsManagerKeyVault vault =
         new KmsSecretsManagerKeyVault(
             kms,
@@ -63,6 +65,7 @@ public class OnboardingBeans {
             new OnboardingRoutes(
                 onboarding, new OrgDeletion(orgs, vault), settings.webhookBaseUrl().orElse(null)),
             settings,
-            audit));
+            audit,
+            quota));
   }
 }

@@ -13,6 +13,7 @@ import com.agentbilly.http.KeyMetadataView;
 import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.logging.OutcomeLog;
 import com.agentbilly.port.OrgStore;
+import com.agentbilly.port.RequestQuota;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,19 @@ public final class OnboardingRoutes {
   /** Every route of the onboarding function; template.yaml's events for it list the same. */
   public static ApiRouter router(
       OrgStore orgs, OnboardingRoutes routes, Settings settings, RequestAuditor audit) {
+    return router(orgs, routes, settings, audit, RequestQuota.UNLIMITED);
+  }
+
+  /** The same, with each caller's {@code quota} of requests taken first. */
+  public static ApiRouter router(
+      OrgStore orgs,
+      OnboardingRoutes routes,
+      Settings settings,
+      RequestAuditor audit,
+      RequestQuota quota) {
     return ApiRouter.builder(orgs)
         .outcomes(OutcomeLog.requests("onboarding"))
+        .quota(quota)
         .allowedOrigins(settings.allowedOrigins())
         .onAccessDenied(audit.accessDenied())
         .route("GET", "/key-requirements", routes::keyRequirements)

@@ -13,6 +13,10 @@ final class Items {
     return AttributeValue.fromS(value);
   }
 
+  static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+
   static AttributeValue nullable(String value) {
     return value == null ? AttributeValue.fromNul(true) : AttributeValue.fromS(value);
   }

@@ -76,6 +76,11 @@ final class TableKeys {
     return "USER#" + userId;
   }
 
+  /** The partition of a user's request counters ({@link DynamoDbRequestQuota}). */
+  static String userQuotaPk(String userId) {
+    return userPk(userId) + "#QUOTA";
+  }
+
   /** Digits of an audit entry's sort key: its chain position, zero-padded to sort in order. */
   static final int AUDIT_SEQ_DIGITS = 12;
 
