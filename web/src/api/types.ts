@@ -120,7 +120,7 @@ export interface AuditEntry {
   actor: { user_id: string; username: string; role: Role | null };
   action: string;
   target: string | null;
-  outcome: "success" | "denied" | "failed";
+  outcome: "success" | "denied" | "failed" | "unknown";
   key_purpose: Purpose | null;
   request_id: string | null;
   details: Record<string, unknown>;

@@ -9,6 +9,7 @@ import com.agentbilly.domain.audit.AuditEvent;
 import com.agentbilly.domain.audit.AuditOutcome;
 import com.agentbilly.port.AuditLog;
 import java.util.Map;
+import java.util.Optional;
 
 /** Writes audit entries for requests: who (from the request), what, how it ended. */
 public final class RequestAuditor {
@@ -42,6 +43,37 @@ public final class RequestAuditor {
         outcome,
         keyPurpose,
         details);
+  }
+
+  /**
+   * Appends an entry to the org of {@code request} unless one was appended under {@code onceKey}
+   * before ({@link AuditLog#appendOnce}).
+   *
+   * @return empty when appended now, else the outcome recorded before under the key
+   */
+  public Optional<AuditOutcome> recordOnce(
+      ApiRequest request,
+      String action,
+      String target,
+      AuditOutcome outcome,
+      String keyPurpose,
+      Map<String, Object> details,
+      String onceKey) {
+    Role role = request.role();
+    return log.appendOnce(
+        request.requireOrg(),
+        new AuditEvent(
+            new AuditActor(
+                request.caller().userId(),
+                request.caller().username(),
+                role == null ? null : role.wireName()),
+            action,
+            target,
+            outcome,
+            keyPurpose,
+            request.requestId(),
+            details),
+        onceKey);
   }
 
   /** Appends an entry for an org and actor given explicitly (e.g. the org just created). */

@@ -4,7 +4,9 @@ import com.agentbilly.audit.AuditChain;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.audit.AuditEntry;
 import com.agentbilly.domain.audit.AuditEvent;
+import com.agentbilly.domain.audit.AuditOutcome;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An org's append-only audit log, chained with HMAC-SHA256 so that anyone able to write the table
@@ -17,6 +19,15 @@ public interface AuditLog {
    * the next position with a conditional write and retries on conflict.
    */
   AuditEntry append(OrgId org, AuditEvent event);
+
+  /**
+   * Appends {@code event} unless an entry was appended under {@code onceKey} before (within a day),
+   * atomically: two attempts of one request, or a retry after the first was answered but not
+   * recorded, leave one entry.
+   *
+   * @return empty when appended now, else the outcome of the entry appended before under the key
+   */
+  Optional<AuditOutcome> appendOnce(OrgId org, AuditEvent event, String onceKey);
 
   /** Entries newest first, at most {@code limit}, starting after the entry id {@code after}. */
   Page page(OrgId org, int limit, String after);

@@ -4,6 +4,7 @@ import com.agentbilly.audit.AuditChain;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.audit.AuditEntry;
 import com.agentbilly.domain.audit.AuditEvent;
+import com.agentbilly.domain.audit.AuditOutcome;
 import com.agentbilly.port.AuditLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An {@link AuditLog} in memory that hashes like the real one ({@link AuditChain}, ids {@code
@@ -27,6 +29,7 @@ public final class InMemoryAuditLog implements AuditLog {
   private final AuditChain chain = new AuditChain(KEY);
   private final Clock clock;
   private final Map<OrgId, List<AuditEntry>> chains = new HashMap<>();
+  private final Map<String, AuditOutcome> once = new HashMap<>();
 
   public InMemoryAuditLog(Clock clock) {
     this.clock = clock;
@@ -44,6 +47,18 @@ public final class InMemoryAuditLog implements AuditLog {
     AuditEntry entry = new AuditEntry(id, at, event, prevHash, hash);
     entries.add(entry);
     return entry;
+  }
+
+  @Override
+  public synchronized Optional<AuditOutcome> appendOnce(
+      OrgId org, AuditEvent event, String onceKey) {
+    AuditOutcome before = once.get(org.value() + "/" + onceKey);
+    if (before != null) {
+      return Optional.of(before);
+    }
+    append(org, event);
+    once.put(org.value() + "/" + onceKey, event.outcome());
+    return Optional.empty();
   }
 
   @Override

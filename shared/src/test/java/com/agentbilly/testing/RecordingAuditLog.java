@@ -3,10 +3,14 @@ package com.agentbilly.testing;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.audit.AuditEntry;
 import com.agentbilly.domain.audit.AuditEvent;
+import com.agentbilly.domain.audit.AuditOutcome;
 import com.agentbilly.port.AuditLog;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * An {@link AuditLog} that keeps appended events in memory, in order, for unit tests that assert
@@ -18,11 +22,23 @@ public final class RecordingAuditLog implements AuditLog {
   public record Recorded(OrgId org, AuditEvent event) {}
 
   private final List<Recorded> recorded = new ArrayList<>();
+  private final Map<String, AuditOutcome> once = new HashMap<>();
 
   @Override
   public synchronized AuditEntry append(OrgId org, AuditEvent event) {
     recorded.add(new Recorded(org, event));
     return new AuditEntry("aud_" + recorded.size(), Instant.EPOCH, event, "", "unhashed");
+  }
+
+  @Override
+  public synchronized Optional<AuditOutcome> appendOnce(
+      OrgId org, AuditEvent event, String onceKey) {
+    AuditOutcome before = once.putIfAbsent(org.value() + "/" + onceKey, event.outcome());
+    if (before != null) {
+      return Optional.of(before);
+    }
+    append(org, event);
+    return Optional.empty();
   }
 
   @Override

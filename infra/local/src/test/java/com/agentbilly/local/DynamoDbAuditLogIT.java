@@ -20,10 +20,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -223,6 +225,61 @@ class DynamoDbAuditLogIT {
   }
 
   @Test
+  void appendOnceAppendsOneEntryPerKeyAndNamesTheOutcomeRecordedBefore() {
+    OrgId org = OrgId.generate(RANDOM);
+    appendRequests(org, 1);
+
+    Optional<AuditOutcome> first =
+        log.appendOnce(org, outcome(AuditOutcome.UNKNOWN), "billy-k:refund.created");
+    Optional<AuditOutcome> second =
+        log.appendOnce(org, outcome(AuditOutcome.SUCCESS), "billy-k:refund.created");
+    Optional<AuditOutcome> other =
+        log.appendOnce(org, outcome(AuditOutcome.SUCCESS), "billy-k:refund.reconciled");
+
+    assertThat(first).isEmpty();
+    assertThat(second).contains(AuditOutcome.UNKNOWN);
+    assertThat(other).isEmpty();
+    assertThat(log.verify(org)).isEqualTo(new Verification(true, 3, null));
+    assertThat(log.page(org, 10, null).entries())
+        .extracting(entry -> entry.event().outcome())
+        .containsExactly(AuditOutcome.SUCCESS, AuditOutcome.UNKNOWN, AuditOutcome.SUCCESS);
+  }
+
+  @Test
+  void concurrentAppendOnceWithOneKeyLeavesOneEntryAndAnUnbrokenChain() throws Exception {
+    OrgId org = OrgId.generate(RANDOM);
+    int writers = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Optional<AuditOutcome>>> answers = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(writers * 2)) {
+      for (int i = 0; i < writers; i++) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return log.appendOnce(
+                      org, outcome(AuditOutcome.SUCCESS), "billy-same:refund.created");
+                }));
+        int n = i;
+        pool.submit(
+            () -> {
+              start.await();
+              return log.append(org, requested("other-" + n));
+            });
+      }
+      start.countDown();
+      long appended = 0;
+      for (Future<Optional<AuditOutcome>> answer : answers) {
+        appended += answer.get().isEmpty() ? 1 : 0;
+      }
+      pool.shutdown();
+      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(appended).isEqualTo(1);
+    }
+    assertThat(log.verify(org)).isEqualTo(new Verification(true, writers + 1, null));
+  }
+
+  @Test
   void twoOrgsHaveIndependentChains() {
     OrgId first = OrgId.generate(RANDOM);
     OrgId second = OrgId.generate(RANDOM);
@@ -267,6 +324,17 @@ class DynamoDbAuditLogIT {
       entries.add(log.append(org, requested("req-" + i)));
     }
     return entries;
+  }
+
+  private static AuditEvent outcome(AuditOutcome outcome) {
+    return new AuditEvent(
+        new AuditActor("u-1", "manager@demo.test", "manager"),
+        "refund.created",
+        "charge:ch_1",
+        outcome,
+        "manager",
+        "req-once",
+        Map.of("stripe_idempotency_key", "billy-k"));
   }
 
   private static AuditEvent requested(String requestId) {

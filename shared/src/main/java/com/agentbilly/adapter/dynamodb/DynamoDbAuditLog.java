@@ -13,6 +13,7 @@ import com.agentbilly.port.AuditLog;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,9 +30,13 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * {@link AuditLog} on the single table, hashed by {@link AuditChain}.
@@ -63,6 +68,11 @@ public final class DynamoDbAuditLog implements AuditLog {
   public static final int MAX_PAGE_SIZE = 1000;
 
   static final String ID_PREFIX = "aud_";
+
+  /** How long an {@link #appendOnce} key is remembered: longer than a request may be retried. */
+  static final Duration ONCE_KEPT = Duration.ofHours(25);
+
+  private static final String CONDITION_FAILED = "ConditionalCheckFailed";
 
   /** Entries asked for per Query while verifying (each page is also capped at 1 MB). */
   private static final int QUERY_PAGE = 1000;
@@ -146,6 +156,33 @@ public final class DynamoDbAuditLog implements AuditLog {
    */
   @Override
   public AuditEntry append(OrgId org, AuditEvent event) {
+    return appendAt(org, event, null).orElseThrow();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The entry and a marker {@code ORG#<org>#AUDIT_ONCE} / {@code onceKey} (naming the entry and
+   * its outcome, kept a day by TTL) are put in one transaction, each on condition that it does not
+   * exist yet: a lost position is retried as in {@link #append}, an existing marker means the entry
+   * is there already.
+   */
+  @Override
+  public Optional<AuditOutcome> appendOnce(OrgId org, AuditEvent event, String onceKey) {
+    Objects.requireNonNull(onceKey, "onceKey");
+    Optional<AuditEntry> appended = appendAt(org, event, onceKey);
+    if (appended.isPresent()) {
+      return Optional.empty();
+    }
+    Map<String, AttributeValue> marker =
+        dynamo
+            .getItem(get -> get.tableName(table).key(onceKey(org, onceKey)).consistentRead(true))
+            .item();
+    return Optional.of(AuditOutcome.valueOf(string(marker, "outcome").toUpperCase(Locale.ROOT)));
+  }
+
+  /** Appends at the next free position; empty when {@code onceKey} is set and already taken. */
+  private Optional<AuditEntry> appendAt(OrgId org, AuditEvent event, String onceKey) {
     Objects.requireNonNull(org, "org");
     Objects.requireNonNull(event, "event");
     for (int attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
@@ -162,14 +199,28 @@ public final class DynamoDbAuditLog implements AuditLog {
       Map<String, Object> wire = AuditChain.unsignedWire(id, at, event, prevHash);
       String canonicalJson = AuditChain.canonicalJson(wire);
       String hash = chain().hash(prevHash, canonicalJson);
+      Map<String, AttributeValue> entry = item(org, seq, wire, canonicalJson, hash);
       try {
-        dynamo.putItem(
-            put ->
-                put.tableName(table)
-                    .item(item(org, seq, wire, canonicalJson, hash))
-                    .conditionExpression("attribute_not_exists(pk)"));
-        return new AuditEntry(id, at, event, prevHash, hash);
+        if (onceKey == null) {
+          dynamo.putItem(
+              put ->
+                  put.tableName(table).item(entry).conditionExpression("attribute_not_exists(pk)"));
+        } else {
+          putWithMarker(org, entry, onceKey, id, event.outcome(), at);
+        }
+        return Optional.of(new AuditEntry(id, at, event, prevHash, hash));
       } catch (ConditionalCheckFailedException taken) {
+        if (attempt < MAX_APPEND_ATTEMPTS) {
+          pauseBeforeRetry.accept(attempt);
+        }
+      } catch (TransactionCanceledException cancelled) {
+        List<CancellationReason> reasons = cancelled.cancellationReasons();
+        if (reasons.size() == 2 && CONDITION_FAILED.equals(reasons.get(1).code())) {
+          return Optional.empty();
+        }
+        if (reasons.isEmpty() || !CONDITION_FAILED.equals(reasons.getFirst().code())) {
+          throw cancelled;
+        }
         if (attempt < MAX_APPEND_ATTEMPTS) {
           pauseBeforeRetry.accept(attempt);
         }
@@ -181,6 +232,43 @@ public final class DynamoDbAuditLog implements AuditLog {
             + " was still contended after "
             + MAX_APPEND_ATTEMPTS
             + " attempts");
+  }
+
+  private void putWithMarker(
+      OrgId org,
+      Map<String, AttributeValue> entry,
+      String onceKey,
+      String id,
+      AuditOutcome outcome,
+      Instant at) {
+    Map<String, AttributeValue> marker = new HashMap<>(onceKey(org, onceKey));
+    marker.put("entry_id", s(id));
+    marker.put("outcome", s(outcome.wireName()));
+    marker.put(
+        "expires_at", AttributeValue.fromN(Long.toString(at.plus(ONCE_KEPT).getEpochSecond())));
+    dynamo.transactWriteItems(
+        write ->
+            write.transactItems(
+                TransactWriteItem.builder()
+                    .put(
+                        Put.builder()
+                            .tableName(table)
+                            .item(entry)
+                            .conditionExpression("attribute_not_exists(pk)")
+                            .build())
+                    .build(),
+                TransactWriteItem.builder()
+                    .put(
+                        Put.builder()
+                            .tableName(table)
+                            .item(marker)
+                            .conditionExpression("attribute_not_exists(pk)")
+                            .build())
+                    .build()));
+  }
+
+  private static Map<String, AttributeValue> onceKey(OrgId org, String onceKey) {
+    return Map.of(TableKeys.PK, s(TableKeys.auditOncePk(org)), TableKeys.SK, s(onceKey));
   }
 
   /**

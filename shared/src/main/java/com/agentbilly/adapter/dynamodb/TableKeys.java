@@ -45,6 +45,7 @@ final class TableKeys {
   static final List<String> ORG_PARTITION_SUFFIXES =
       List.of(
           "#AUDIT",
+          "#AUDIT_ONCE",
           "#customer",
           "#subscription",
           "#invoice",
@@ -87,6 +88,11 @@ final class TableKeys {
   /** The partition of an org's audit chain: one partition, so one Query walks it in order. */
   static String auditPk(OrgId org) {
     return orgPk(org) + "#AUDIT";
+  }
+
+  /** The partition of the markers of entries appended once per key (retries leave one entry). */
+  static String auditOncePk(OrgId org) {
+    return orgPk(org) + "#AUDIT_ONCE";
   }
 
   /** The sort key of the audit entry at chain position {@code seq} (1 for the first entry). */

@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -150,7 +151,6 @@ public final class IdempotentActions {
       Attempt attempt,
       RequestKey record,
       String fingerprint) {
-    String purpose = attempt.purpose().wireName();
     ManagerAction.Done done;
     try {
       done =
@@ -164,16 +164,16 @@ public final class IdempotentActions {
       ApiProblem problem = problemFor(failed, attempt.purpose());
       Map<String, Object> details = new LinkedHashMap<>(action.requestDetails());
       details.put("error", problem.code().wireName());
+      boolean definite = isDefinite(failed.kind());
+      // Stripe timed out or answered 5xx: the refund may have happened. Never "failed".
+      AuditOutcome outcome =
+          failed.kind() == StripeActions.FailureKind.UNAVAILABLE
+              ? AuditOutcome.UNKNOWN
+              : AuditOutcome.FAILED;
       boolean audited =
-          tryAudit(
-              request,
-              action.auditAction(),
-              action.target(),
-              AuditOutcome.FAILED,
-              purpose,
-              details);
+          tryAuditOutcome(request, action, attempt, record, action.target(), outcome, details);
       if (record != null) {
-        if (isDefinite(failed.kind())) {
+        if (definite) {
           completeQuietly(record, fingerprint, ApiResponse.error(problem), audited);
         } else {
           abandonQuietly(record, fingerprint);
@@ -189,8 +189,8 @@ public final class IdempotentActions {
     Map<String, Object> details = new LinkedHashMap<>(action.requestDetails());
     details.putAll(done.details());
     boolean audited =
-        tryAudit(
-            request, action.auditAction(), done.target(), AuditOutcome.SUCCESS, purpose, details);
+        tryAuditOutcome(
+            request, action, attempt, record, done.target(), AuditOutcome.SUCCESS, details);
     ApiResponse response = new ApiResponse(done.status(), done.body());
     if (record != null) {
       try {
@@ -203,6 +203,60 @@ public final class IdempotentActions {
       }
     }
     return response;
+  }
+
+  /**
+   * Audits an attempt's outcome once per request: under the Stripe idempotency key when the request
+   * has a record, so a retry that adopts what an earlier attempt did leaves no second outcome
+   * entry. When the entry recorded before says {@code unknown} and this attempt knows, a {@code
+   * *.reconciled} entry closes it with what Stripe says.
+   */
+  private boolean tryAuditOutcome(
+      ApiRequest request,
+      ManagerAction action,
+      Attempt attempt,
+      RequestKey record,
+      String target,
+      AuditOutcome outcome,
+      Map<String, Object> details) {
+    String purpose = attempt.purpose().wireName();
+    if (record == null) {
+      return tryAudit(request, action.auditAction(), target, outcome, purpose, details);
+    }
+    Map<String, Object> keyed = new LinkedHashMap<>(details);
+    keyed.put("stripe_idempotency_key", attempt.stripeIdempotencyKey());
+    try {
+      Optional<AuditOutcome> before =
+          audit.recordOnce(
+              request,
+              action.auditAction(),
+              target,
+              outcome,
+              purpose,
+              keyed,
+              attempt.stripeIdempotencyKey() + ":" + action.auditAction());
+      if (before.isPresent() && before.get() == AuditOutcome.UNKNOWN) {
+        if (outcome != AuditOutcome.UNKNOWN) {
+          audit.recordOnce(
+              request,
+              action.reconciledAction(),
+              target,
+              outcome,
+              purpose,
+              keyed,
+              attempt.stripeIdempotencyKey() + ":" + action.reconciledAction());
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      // The intent entry is in the log already; a replay of this request writes this one later.
+      LOG.atError()
+          .setCause(e)
+          .addKeyValue("request_id", request.requestId())
+          .addKeyValue("action", action.auditAction())
+          .log("audit entry not written");
+      return false;
+    }
   }
 
   private void writeIntent(ApiRequest request, ManagerAction action, Attempt attempt) {
@@ -231,8 +285,8 @@ public final class IdempotentActions {
       details.put("replayed", true);
       details.put("status", completed.status());
       AuditOutcome outcome = completed.status() < 300 ? AuditOutcome.SUCCESS : AuditOutcome.FAILED;
-      if (tryAudit(
-          request, action.auditAction(), action.target(), outcome, purpose.wireName(), details)) {
+      Attempt attempt = new Attempt(null, purpose, stripeIdempotencyKey(record), false);
+      if (tryAuditOutcome(request, action, attempt, record, action.target(), outcome, details)) {
         records.markAudited(record, fingerprint);
       }
     }

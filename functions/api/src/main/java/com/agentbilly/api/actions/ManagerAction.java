@@ -17,6 +17,15 @@ interface ManagerAction {
    */
   String intentAction();
 
+  /**
+   * The audit action that closes an outcome first recorded as {@code unknown}, once a later attempt
+   * of the same request learns what Stripe did: {@code refund.reconciled}, {@code
+   * subscription.update_reconciled}, {@code subscription.cancel_reconciled}.
+   */
+  default String reconciledAction() {
+    return intentAction().replace("requested", "reconciled");
+  }
+
   /** What the action is about, e.g. {@code charge:ch_…} (the audit target before the outcome). */
   String target();
 

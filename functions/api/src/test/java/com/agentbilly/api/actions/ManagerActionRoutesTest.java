@@ -2,6 +2,7 @@ package com.agentbilly.api.actions;
 
 import static com.agentbilly.testing.ApiEvents.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.agentbilly.api.TestApiServices;
 import com.agentbilly.domain.Caller;
@@ -14,6 +15,7 @@ import com.agentbilly.domain.Route;
 import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.domain.audit.AuditEntry;
 import com.agentbilly.domain.audit.AuditEvent;
+import com.agentbilly.domain.audit.AuditOutcome;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.http.ApiRequest;
 import com.agentbilly.http.ApiResponse;
@@ -23,6 +25,7 @@ import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.AuditLog;
 import com.agentbilly.port.IdempotencyStore;
+import com.agentbilly.port.StripeActions;
 import com.agentbilly.port.StripeActions.FailureKind;
 import com.agentbilly.port.StripeObjectFetcher;
 import com.agentbilly.testing.ApiEvents;
@@ -39,7 +42,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,9 +186,56 @@ class ManagerActionRoutesTest {
     assertThat(Json.read(retry.getBody()).at("/refund/id").asText())
         .isEqualTo(stripe.refunds(CHARGE).getFirst().get("id").asText());
     assertThat(again.getBody()).isEqualTo(retry.getBody());
+    // The first attempt's outcome entry is in the log already: adopting leaves no second one.
+    assertThat(recording.actions()).containsExactly("refund.requested", "refund.created");
+    assertThat(recording.recorded().get(1).event().outcome()).isEqualTo(AuditOutcome.SUCCESS);
+  }
+
+  @Test
+  void aTimeoutAfterStripeMadeTheRefundIsUnknownAndTheRetryReconcilesItWithOneRefundCreated()
+      throws Exception {
+    AtomicBoolean lost = new AtomicBoolean(true);
+    stripe.duringWrite(
+        what -> {
+          if (lost.getAndSet(false)) {
+            throw new StripeActions.Failed(FailureKind.UNAVAILABLE, "Read timed out");
+          }
+        });
+
+    APIGatewayProxyResponseEvent timedOut = refund("manager", "key-1", REFUND_BODY);
+    APIGatewayProxyResponseEvent retry = refund("manager", "key-1", REFUND_BODY);
+
+    assertThat(timedOut.getStatusCode()).isEqualTo(502);
+    assertThat(retry.getStatusCode()).as(retry.getBody()).isEqualTo(201);
+    assertThat(stripe.refunds(CHARGE)).hasSize(1);
+    assertThat(recording.recorded())
+        .extracting(r -> r.event().action(), r -> r.event().outcome())
+        .containsExactly(
+            tuple("refund.requested", AuditOutcome.SUCCESS),
+            tuple("refund.created", AuditOutcome.UNKNOWN),
+            tuple("refund.reconciled", AuditOutcome.SUCCESS));
+    String stripeKey = stripe.writes().getFirst().idempotencyKey();
+    assertThat(recording.recorded().get(1).event().details())
+        .containsEntry("stripe_idempotency_key", stripeKey)
+        .containsEntry("error", "stripe_unavailable");
+    assertThat(recording.recorded().get(2).event().details())
+        .containsEntry("stripe_idempotency_key", stripeKey)
+        .containsEntry("adopted", true);
+  }
+
+  @Test
+  void aTimeoutBeforeStripeDidAnythingIsUnknownAndTheRetrysRefundClosesIt() throws Exception {
+    stripe.failNext(FailureKind.UNAVAILABLE, "Connection refused");
+
+    APIGatewayProxyResponseEvent unreachable = refund("manager", "key-1", REFUND_BODY);
+    APIGatewayProxyResponseEvent retry = refund("manager", "key-1", REFUND_BODY);
+
+    assertThat(unreachable.getStatusCode()).isEqualTo(502);
+    assertThat(retry.getStatusCode()).isEqualTo(201);
+    assertThat(stripe.refunds(CHARGE)).hasSize(1);
     assertThat(recording.actions())
-        .containsExactly("refund.requested", "refund.created", "refund.created");
-    assertThat(recording.recorded().get(2).event().details()).containsEntry("adopted", true);
+        .filteredOn(action -> action.startsWith("refund.created") || action.endsWith("reconciled"))
+        .containsExactly("refund.created", "refund.reconciled");
   }
 
   @Test
@@ -359,13 +411,14 @@ class ManagerActionRoutesTest {
       delimiter = '|',
       textBlock =
           """
-          RESOURCE_MISSING  | 404 | stripe_resource_missing
-          INVALID_REQUEST   | 422 | stripe_invalid_request
-          PERMISSION_DENIED | 403 | stripe_permission_denied
-          RATE_LIMITED      | 429 | rate_limited
-          UNAVAILABLE       | 502 | stripe_unavailable
+          RESOURCE_MISSING  | 404 | stripe_resource_missing  | failed
+          INVALID_REQUEST   | 422 | stripe_invalid_request   | failed
+          PERMISSION_DENIED | 403 | stripe_permission_denied | failed
+          RATE_LIMITED      | 429 | rate_limited             | failed
+          UNAVAILABLE       | 502 | stripe_unavailable       | unknown
           """)
-  void stripeErrorsMapToTheContract(FailureKind kind, int status, String code) throws Exception {
+  void stripeErrorsMapToTheContract(FailureKind kind, int status, String code, String outcome)
+      throws Exception {
     stripe.failNext(kind, "Stripe says no: rk_test_abcdefABCDEF0123456789");
 
     APIGatewayProxyResponseEvent response = refund("manager", "key-1", REFUND_BODY);
@@ -375,7 +428,7 @@ class ManagerActionRoutesTest {
     assertThat(error.get("code").asText()).isEqualTo(code);
     assertThat(response.getBody()).doesNotContain("rk_test_abcdef");
     assertThat(recording.recorded().getLast().event().action()).isEqualTo("refund.created");
-    assertThat(recording.recorded().getLast().event().outcome().wireName()).isEqualTo("failed");
+    assertThat(recording.recorded().getLast().event().outcome().wireName()).isEqualTo(outcome);
   }
 
   @Test
@@ -648,6 +701,14 @@ class ManagerActionRoutesTest {
         throw new IllegalStateException("simulated: the audit log is unavailable");
       }
       return delegate.append(org, event);
+    }
+
+    @Override
+    public Optional<AuditOutcome> appendOnce(OrgId org, AuditEvent event, String onceKey) {
+      if (failing.remove(event.action())) {
+        throw new IllegalStateException("simulated: the audit log is unavailable");
+      }
+      return delegate.appendOnce(org, event, onceKey);
     }
 
     @Override
