@@ -25,6 +25,10 @@ import org.slf4j.event.KeyValuePair;
  * so CloudWatch Logs Insights reads each pair as a field and a line carrying {@code _aws} is an
  * Embedded Metric Format document ({@link OutcomeLog}). Lambda forwards a line that is already JSON
  * as it is, also with the function's log format set to JSON.
+ *
+ * <p>Every string it writes — message, values, the exception with its causes — goes through {@link
+ * SecretMask}, so a key or token that reaches a log call by accident (say, in a library's exception
+ * message) is written as {@value SecretMask#REDACTED}.
  */
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
@@ -50,7 +54,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
       json.writeStringField("timestamp", Instant.ofEpochMilli(event.getTimeStamp()).toString());
       json.writeStringField("level", event.getLevel().toString());
       json.writeStringField("logger", event.getLoggerName());
-      json.writeStringField("message", event.getFormattedMessage());
+      json.writeStringField("message", SecretMask.mask(event.getFormattedMessage()));
       List<KeyValuePair> pairs = event.getKeyValuePairs();
       if (pairs != null) {
         for (KeyValuePair pair : pairs) {
@@ -62,7 +66,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
       }
       IThrowableProxy thrown = event.getThrowableProxy();
       if (thrown != null) {
-        json.writeStringField("exception", ThrowableProxyUtil.asString(thrown));
+        json.writeStringField("exception", SecretMask.mask(ThrowableProxyUtil.asString(thrown)));
       }
       json.writeEndObject();
     } catch (IOException e) {
@@ -75,7 +79,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   private static void writeValue(JsonGenerator json, Object value) throws IOException {
     switch (value) {
       case null -> json.writeNull();
-      case String s -> json.writeString(s);
+      case String s -> json.writeString(SecretMask.mask(s));
       case Integer i -> json.writeNumber(i);
       case Long l -> json.writeNumber(l);
       case Double d -> json.writeNumber(d);
@@ -96,7 +100,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
         }
         json.writeEndArray();
       }
-      default -> json.writeString(String.valueOf(value));
+      default -> json.writeString(SecretMask.mask(String.valueOf(value)));
     }
   }
 }

@@ -70,6 +70,43 @@ class JsonLineEncoderTest {
     assertThat(line.get("exception").asText()).startsWith("java.lang.IllegalStateException: boom");
   }
 
+  @Test
+  void aSecretAnywhereInTheEventIsWrittenRedacted() throws Exception {
+    String key = "rk_live_51Abc_DEF0123456789xyz";
+    String webhookSecret = "whsec_" + "s3cr3t".repeat(5);
+    String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1LTEifQ.c2lnbmF0dXJlLWJ5dGVz";
+    LoggingEvent event = event(Level.ERROR, "connecting " + key + " failed");
+    event.addKeyValuePair(new org.slf4j.event.KeyValuePair("header", "Bearer " + token));
+    event.addKeyValuePair(
+        new org.slf4j.event.KeyValuePair("details", java.util.Map.of("secret", webhookSecret)));
+    event.setThrowableProxy(
+        new ch.qos.logback.classic.spi.ThrowableProxy(
+            new IllegalStateException(
+                "outer", new IllegalArgumentException("the key " + key + " was refused"))));
+
+    String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
+
+    assertThat(line)
+        .doesNotContain(key)
+        .doesNotContain("51Abc")
+        .doesNotContain(webhookSecret)
+        .doesNotContain(token)
+        .doesNotContain("eyJzdWIi");
+    JsonNode json = JSON.readTree(line);
+    assertThat(json.get("message").asText()).isEqualTo("connecting [redacted] failed");
+    assertThat(json.get("header").asText()).isEqualTo("Bearer [redacted]");
+    assertThat(json.at("/details/secret").asText()).isEqualTo("[redacted]");
+    assertThat(json.get("exception").asText()).contains("the key [redacted] was refused");
+  }
+
+  @Test
+  void aLineWithoutSecretsIsWrittenUnchanged() throws Exception {
+    LoggingEvent event = event(Level.INFO, "charge ch_3Ab refunded for cus_9 (pk-less, eyJ-less)");
+
+    assertThat(JSON.readTree(encoder.encode(event)).get("message").asText())
+        .isEqualTo("charge ch_3Ab refunded for cus_9 (pk-less, eyJ-less)");
+  }
+
   private LoggingEvent event(Level level, String message) {
     LoggingEvent event = new LoggingEvent();
     event.setLoggerContext(context);

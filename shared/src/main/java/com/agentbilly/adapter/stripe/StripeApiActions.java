@@ -2,6 +2,7 @@ package com.agentbilly.adapter.stripe;
 
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.http.Json;
+import com.agentbilly.logging.SecretMask;
 import com.agentbilly.port.StripeActions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@link StripeActions} with stripe-java's raw requests (form-encoded, exactly the parameters
@@ -34,8 +34,6 @@ public final class StripeApiActions implements StripeActions {
 
   /** A refund lookup reads at most this many pages of 100 refunds of one charge. */
   static final int MAX_REFUND_PAGES = 20;
-
-  private static final Pattern KEY_SHAPED = Pattern.compile("(sk|rk|pk)_(live|test)_[A-Za-z0-9*]*");
 
   private final StripeClients clients;
 
@@ -185,7 +183,7 @@ public final class StripeApiActions implements StripeActions {
         e.getStripeError() != null && e.getStripeError().getMessage() != null
             ? e.getStripeError().getMessage()
             : "Stripe refused the request (HTTP " + e.getStatusCode() + ").";
-    return KEY_SHAPED.matcher(message).replaceAll("[key]");
+    return SecretMask.mask(message);
   }
 
   private static JsonNode parse(String body) {

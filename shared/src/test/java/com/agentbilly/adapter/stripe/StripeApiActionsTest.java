@@ -26,7 +26,7 @@ class StripeApiActionsTest {
 
     assertThat(failed.kind()).isEqualTo(FailureKind.PERMISSION_DENIED);
     assertThat(failed.getMessage())
-        .contains("rak_refund_write", "The provided key '[key]'")
+        .contains("rak_refund_write", "The provided key '[redacted]'")
         .doesNotContain("rk_test_");
   }
 

@@ -9,6 +9,7 @@ import com.agentbilly.http.ApiRequest;
 import com.agentbilly.http.ApiResponse;
 import com.agentbilly.http.Json;
 import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.logging.SecretMask;
 import com.agentbilly.port.IdempotencyStore;
 import com.agentbilly.port.IdempotencyStore.Claim;
 import com.agentbilly.port.IdempotencyStore.Claimed;
@@ -63,13 +64,6 @@ public final class IdempotentActions {
 
   static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
   static final int MAX_KEY_LENGTH = 255;
-
-  /**
-   * A Stripe key or webhook secret, with every character one may hold (letters, digits, {@code _},
-   * and {@code *} in Stripe's own redacted echoes), so no tail of a key survives the mask.
-   */
-  private static final Pattern KEY_SHAPED =
-      Pattern.compile("(sk|rk|pk)_(live|test)_[A-Za-z0-9_*]*|whsec_[A-Za-z0-9_*]*");
 
   private static final Pattern KEY_CHARACTERS = Pattern.compile("[\\x21-\\x7E]+");
 
@@ -346,7 +340,7 @@ public final class IdempotentActions {
 
   static ApiProblem problemFor(StripeActions.Failed failed, SecretPurpose purpose) {
     // The adapter leaves keys out of its messages already; a second filter costs nothing.
-    String stripeSays = KEY_SHAPED.matcher(failed.getMessage()).replaceAll("[key]");
+    String stripeSays = SecretMask.mask(failed.getMessage());
     return switch (failed.kind()) {
       case RESOURCE_MISSING -> new ApiProblem(ErrorCode.STRIPE_RESOURCE_MISSING, stripeSays);
       case INVALID_REQUEST -> new ApiProblem(ErrorCode.STRIPE_INVALID_REQUEST, stripeSays);

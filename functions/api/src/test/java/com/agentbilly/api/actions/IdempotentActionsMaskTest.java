@@ -26,6 +26,6 @@ class IdempotentActionsMaskTest {
                 SecretPurpose.MANAGER)
             .getMessage();
 
-    assertThat(message).isEqualTo("No such charge for key [key]; check it.");
+    assertThat(message).isEqualTo("No such charge for key [redacted]; check it.");
   }
 }
