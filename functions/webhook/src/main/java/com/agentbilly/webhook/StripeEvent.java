@@ -34,12 +34,19 @@ public record StripeEvent(
   static final int MAX_ID_LENGTH = 255;
 
   /**
+   * The latest {@code created} taken: the last second of year 9999. A larger number is no time a
+   * Stripe event could have (and past {@link Instant#MAX} would fail to convert).
+   */
+  static final long LATEST_CREATED = 253_402_300_799L;
+
+  /**
    * Reads an event from a verified body.
    *
    * @throws ApiProblem {@code invalid_request} when the body is not JSON or not a Stripe event: no
-   *     string {@code id} or {@code type}, no integer {@code created}, no boolean {@code livemode},
-   *     or no object {@code data.object}; an id, type or object id over {@link #MAX_ID_LENGTH}
-   *     characters; any string holding an unpaired UTF-16 surrogate
+   *     string {@code id} or {@code type}, no integer {@code created} from 0 to {@link
+   *     #LATEST_CREATED}, no boolean {@code livemode}, or no object {@code data.object}; an id,
+   *     type or object id over {@link #MAX_ID_LENGTH} characters; any string holding an unpaired
+   *     UTF-16 surrogate
    */
   public static StripeEvent parse(String payload) {
     JsonNode root;
@@ -59,7 +66,11 @@ public record StripeEvent(
     if (id == null || type == null) {
       throw notAnEvent("it has no id or type");
     }
-    if (created == null || !created.isIntegralNumber() || !created.canConvertToLong()) {
+    if (created == null
+        || !created.isIntegralNumber()
+        || !created.canConvertToLong()
+        || created.longValue() < 0
+        || created.longValue() > LATEST_CREATED) {
       throw notAnEvent("it has no created time");
     }
     if (livemode == null || !livemode.isBoolean()) {

@@ -69,4 +69,22 @@ class StripeEventTest {
         .isInstanceOf(ApiProblem.class)
         .hasMessage("The body is not a Stripe event: it holds an unpaired UTF-16 surrogate.");
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "-1",
+        "-9223372036854775808",
+        "253402300800",
+        "31556889864403200",
+        "9223372036854775807"
+      })
+  void aCreatedTimeNoEventCouldHaveIsNotAnEvent(String created) {
+    String payload =
+        event("evt_1", "customer.updated", "cus_1", "Ann").replace("1764400000", created);
+
+    assertThatThrownBy(() -> StripeEvent.parse(payload))
+        .isInstanceOf(ApiProblem.class)
+        .hasMessage("The body is not a Stripe event: it has no created time.");
+  }
 }

@@ -29,7 +29,8 @@ public final class MonthlyRecurringRevenue {
 
   /** The subscription's MRR in integer minor units of its currency. */
   public static long of(SubscriptionTerms subscription) {
-    if (!COUNTED_STATUSES.contains(subscription.status())) {
+    // Set.of(...).contains(null) throws: a subscription without a string status counts nothing.
+    if (subscription.status() == null || !COUNTED_STATUSES.contains(subscription.status())) {
       return 0;
     }
     // Every item's monthly amount is amount × perYear / (12 × count): over a common denominator

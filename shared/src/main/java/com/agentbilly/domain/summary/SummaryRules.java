@@ -59,7 +59,8 @@ public final class SummaryRules {
   }
 
   public static Buckets refund(String status, long amount, String currency, LocalDate day) {
-    if (currency == null || day == null || REFUND_NOT_MADE.contains(status)) {
+    // A refund whose status cannot be read is not counted as made (and Set.of(...) refuses null).
+    if (currency == null || day == null || status == null || REFUND_NOT_MADE.contains(status)) {
       return Buckets.NONE;
     }
     return Buckets.of(BucketKey.day(day, currency), new Figures(0, 0, 0, 0, 0, amount, 0));

@@ -95,6 +95,11 @@ class MonthlyRecurringRevenueTest {
   }
 
   @Test
+  void aSubscriptionWithoutAStatusCountsNothing() {
+    assertThat(mrr(null, List.of(item(2000, 1, BillingInterval.MONTH, 1)), List.of())).isZero();
+  }
+
+  @Test
   void aForeverPercentageCouponIsDeducted() {
     assertThat(monthly2000With(Coupon.percentOff(BigDecimal.valueOf(25), true))).isEqualTo(1500);
     // 12.5 % of 2000 = 250
