@@ -12,13 +12,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link SyncLease} as one item in the org's partition ({@code ORG#<org>} / {@code SYNC_LEASE}),
- * changed only by conditional writes: {@code holder} is {@code requested} or a run id, {@code
- * until} the epoch millisecond it lapses at.
+ * {@link SyncLease} as one item in the org's sync partition ({@code ORG#<org>#SYNC} / {@code
+ * LEASE}), changed only by conditional writes: {@code holder} is {@code requested} or a run id,
+ * {@code until} the epoch millisecond it lapses at.
  */
 public final class DynamoDbSyncLease implements SyncLease {
 
-  static final String SK = "SYNC_LEASE";
+  static final String SK = "LEASE";
   private static final String REQUESTED = "requested";
 
   private final DynamoDbClient dynamo;
@@ -85,6 +85,6 @@ public final class DynamoDbSyncLease implements SyncLease {
   }
 
   private static Map<String, AttributeValue> key(OrgId org) {
-    return Map.of(TableKeys.PK, s(TableKeys.orgPk(org)), TableKeys.SK, s(SK));
+    return Map.of(TableKeys.PK, s(TableKeys.syncPk(org)), TableKeys.SK, s(SK));
   }
 }

@@ -19,12 +19,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * {@link SyncStateStore} on the single table: one item {@code ORG#<org>} / {@code SYNC} in the
- * org's own partition (so deleting the org deletes it), read consistently.
+ * {@link SyncStateStore} on the single table: one item {@code ORG#<org>#SYNC} / {@code STATE} in
+ * the org's sync partition (one of the org's partitions, so deleting the org deletes it), read
+ * consistently.
  */
 public final class DynamoDbSyncStateStore implements SyncStateStore {
 
-  static final String SYNC_SK = "SYNC";
+  static final String SYNC_SK = "STATE";
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -101,6 +102,6 @@ public final class DynamoDbSyncStateStore implements SyncStateStore {
   }
 
   private static Map<String, AttributeValue> key(OrgId org) {
-    return Map.of(TableKeys.PK, s(TableKeys.orgPk(org)), TableKeys.SK, s(SYNC_SK));
+    return Map.of(TableKeys.PK, s(TableKeys.syncPk(org)), TableKeys.SK, s(SYNC_SK));
   }
 }

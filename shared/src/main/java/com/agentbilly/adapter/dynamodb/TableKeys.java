@@ -54,6 +54,7 @@ final class TableKeys {
           "#product",
           "#price",
           "#EVT",
+          "#SYNC",
           SummaryItems.PARTITION_SUFFIX,
           "#IDEM");
 
@@ -108,6 +109,15 @@ final class TableKeys {
   /** The partition of an org's idempotency records (requests made with an Idempotency-Key). */
   static String idempotencyPk(OrgId org) {
     return orgPk(org) + "#IDEM";
+  }
+
+  /**
+   * The partition of an org's sync state and sync lease: apart from the org's own partition
+   * (memberships, invitations, key metadata), so the sync and webhook functions' IAM roles can be
+   * granted the writes they need by partition ({@code dynamodb:LeadingKeys}) and no more.
+   */
+  static String syncPk(OrgId org) {
+    return orgPk(org) + "#SYNC";
   }
 
   /** The partition of an org's event ledger. */

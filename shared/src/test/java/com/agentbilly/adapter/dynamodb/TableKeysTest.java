@@ -17,7 +17,16 @@ class TableKeysTest {
         .containsAll(
             Arrays.stream(ObjectType.values()).map(type -> TableKeys.mirrorPk(ORG, type)).toList())
         .contains(TableKeys.eventLedgerPk(ORG))
-        .contains(TableKeys.idempotencyPk(ORG));
+        .contains(TableKeys.idempotencyPk(ORG))
+        .contains(TableKeys.syncPk(ORG));
+  }
+
+  @Test
+  void syncStateAndLeaseLiveApartFromTheOrgsOwnPartition() {
+    // The sync and webhook roles may write the sync partition but never ORG#<org> itself
+    // (memberships, invitations, key metadata): template.yaml's LeadingKeys rely on this.
+    assertThat(TableKeys.syncPk(ORG)).isEqualTo("ORG#org_aaaaaaaaaaaaaaaaaaaaaaaaaa#SYNC");
+    assertThat(TableKeys.syncPk(ORG)).isNotEqualTo(TableKeys.orgPk(ORG));
   }
 
   @Test
