@@ -10,13 +10,13 @@ build_gateway() {
 }
 
 # The environment of the gateway's JVM for the loaded profile: its ports, its stack file ($1), and
-# the dashboard's origin as the one CORS allows.
+# the dashboard's origins (localhost and 127.0.0.1) as those CORS allows.
 gateway_environment() {
   export DEV_API_PORT="$GATEWAY_API_PORT" DEV_WEBHOOK_PORT="$GATEWAY_WEBHOOK_PORT"
   export DEV_LAMBDA_PORT="$GATEWAY_LAMBDA_PORT"
   export WEBHOOK_BASE_URL="http://127.0.0.1:$GATEWAY_WEBHOOK_PORT"
   export WEB_URL="http://localhost:$WEB_PORT"
-  export ALLOWED_ORIGINS="$WEB_URL"
+  export ALLOWED_ORIGINS="$WEB_URL,http://127.0.0.1:$WEB_PORT"
   export STACK_FILE="$1"
 }
 

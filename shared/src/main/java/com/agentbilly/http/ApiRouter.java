@@ -40,6 +40,12 @@ public final class ApiRouter {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
   private static final String RETRY_AFTER = "retry_after";
 
+  /** What a CORS preflight may ask for (every route's method and the headers clients send). */
+  static final String PREFLIGHT_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS";
+
+  static final String PREFLIGHT_HEADERS = "Authorization,Content-Type,Idempotency-Key";
+  static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
+
   private final Map<Route, RouteHandler> handlers;
   private final OrgStore orgs;
   private final List<String> allowedOrigins;
@@ -75,6 +81,16 @@ public final class ApiRouter {
     String requestId = requestId(event, context);
     Route route =
         Route.of(String.valueOf(event.getHttpMethod()), String.valueOf(event.getResource()));
+    if ("OPTIONS".equalsIgnoreCase(event.getHttpMethod())) {
+      APIGatewayProxyResponseEvent answer = preflight(header(event, "origin"));
+      outcomes
+          .entry(answer.getHeaders().containsKey(ALLOW_ORIGIN) ? "preflight" : "origin_not_allowed")
+          .with("request_id", requestId)
+          .with("route", route.toString())
+          .with("status", answer.getStatusCode())
+          .write("request", Duration.ofNanos(System.nanoTime() - started));
+      return answer;
+    }
     Reached reached = new Reached();
     ApiResponse response;
     try {
@@ -218,6 +234,26 @@ public final class ApiRouter {
             "true".equals(String.valueOf(claims.get("email_verified")))));
   }
 
+  private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+
+  /**
+   * A CORS preflight, answered here rather than by API Gateway: API Gateway's own (mock) preflight
+   * can only send one fixed origin, and a browser refuses a list. The gateway routes {@code
+   * OPTIONS} of every path here without the authorizer; an origin that is not allowed gets no
+   * {@code Access-Control-Allow-Origin}, so the browser stops before the real request.
+   */
+  private APIGatewayProxyResponseEvent preflight(String origin) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Vary", "Origin");
+    if (origin != null && allowedOrigins.contains(origin)) {
+      headers.put(ALLOW_ORIGIN, origin);
+      headers.put("Access-Control-Allow-Methods", PREFLIGHT_METHODS);
+      headers.put("Access-Control-Allow-Headers", PREFLIGHT_HEADERS);
+      headers.put("Access-Control-Max-Age", PREFLIGHT_MAX_AGE_SECONDS);
+    }
+    return new APIGatewayProxyResponseEvent().withStatusCode(204).withHeaders(headers);
+  }
+
   private APIGatewayProxyResponseEvent toEvent(ApiResponse response, String origin) {
     Map<String, String> headers = new LinkedHashMap<>();
     if (response.body() != null) {
@@ -229,9 +265,9 @@ public final class ApiRouter {
         && error.get(RETRY_AFTER) instanceof Long seconds) {
       headers.put("Retry-After", Long.toString(seconds));
     }
+    headers.put("Vary", "Origin");
     if (origin != null && allowedOrigins.contains(origin)) {
-      headers.put("Access-Control-Allow-Origin", origin);
-      headers.put("Vary", "Origin");
+      headers.put(ALLOW_ORIGIN, origin);
     }
     return new APIGatewayProxyResponseEvent()
         .withStatusCode(response.status())

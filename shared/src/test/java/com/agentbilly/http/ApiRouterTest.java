@@ -320,6 +320,38 @@ class ApiRouterTest {
   }
 
   @Test
+  void answersThePreflightOfEveryAllowedOriginWithoutAToken() {
+    ApiRouter twoOrigins =
+        ApiRouter.builder(orgs)
+            .allowedOrigins(List.of("https://app.example", "https://billing.example.com"))
+            .build();
+    for (String origin : List.of("https://app.example", "https://billing.example.com")) {
+      var response =
+          twoOrigins.handle(
+              request("OPTIONS", "/orgs/{org}/keys/{purpose}")
+                  .header("Origin", origin)
+                  .header("Access-Control-Request-Method", "PUT")
+                  .build(),
+              null);
+      assertThat(response.getStatusCode()).isEqualTo(204);
+      // One origin, the caller's: a browser refuses a list.
+      assertThat(response.getHeaders())
+          .containsEntry("Access-Control-Allow-Origin", origin)
+          .containsEntry("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS")
+          .containsEntry(
+              "Access-Control-Allow-Headers", "Authorization,Content-Type,Idempotency-Key")
+          .containsEntry("Access-Control-Max-Age", "600")
+          .containsEntry("Vary", "Origin");
+      assertThat(response.getBody()).isNull();
+    }
+    var evil =
+        twoOrigins.handle(
+            request("OPTIONS", "/me").header("Origin", "https://evil.example").build(), null);
+    assertThat(evil.getHeaders())
+        .doesNotContainKeys("Access-Control-Allow-Origin", "Access-Control-Allow-Methods");
+  }
+
+  @Test
   void refusesToRouteWhatThePermissionMatrixDoesNotKnow() {
     assertThatThrownBy(
             () -> ApiRouter.builder(orgs).route("GET", "/orgs/{org}/secrets", req -> null))

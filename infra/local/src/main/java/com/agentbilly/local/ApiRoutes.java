@@ -23,7 +23,12 @@ final class ApiRoutes {
     for (SamTemplate.Function function : functions) {
       for (SamTemplate.ApiRoute route : function.apiRoutes()) {
         all.add(
-            new Route(function.logicalId(), route.method(), route.path(), segments(route.path())));
+            new Route(
+                function.logicalId(),
+                route.method(),
+                route.path(),
+                segments(route.path()),
+                route.authorized()));
       }
     }
     this.routes = List.copyOf(all);
@@ -45,12 +50,6 @@ final class ApiRoutes {
                 .thenComparing(m -> m.route().method().equals("ANY") ? 0 : 1));
   }
 
-  /** Whether any method is declared on this path (a resource exists, so OPTIONS is answered). */
-  boolean hasResource(String path) {
-    List<String> request = segments(path);
-    return routes.stream().anyMatch(r -> r.bind(request).isPresent());
-  }
-
   private static int compare(List<Integer> a, List<Integer> b) {
     for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
       int c = Integer.compare(a.get(i), b.get(i));
@@ -67,7 +66,11 @@ final class ApiRoutes {
 
   /** One method on one resource, served by a function. */
   record Route(
-      String functionLogicalId, String method, String pathTemplate, List<String> template) {
+      String functionLogicalId,
+      String method,
+      String pathTemplate,
+      List<String> template,
+      boolean authorized) {
 
     /** Binds the request's segments to this template: the path parameters, if it matches. */
     Optional<Map<String, String>> bind(List<String> request) {

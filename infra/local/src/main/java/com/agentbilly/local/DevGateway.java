@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * Runs the template's functions in-process behind local stand-ins for what triggers them on AWS:
  *
  * <ul>
- *   <li>the REST API (API Gateway with the Cognito user-pool authorizer on every route, CORS
- *       preflight, Lambda proxy integration), routes read from the {@code Api} events;
+ *   <li>the REST API (API Gateway with the Cognito user-pool authorizer on every route that does
+ *       not opt out with {@code Authorizer: NONE}, Lambda proxy integration, gateway responses that
+ *       echo the Origin), routes read from the {@code Api} events;
  *   <li>the webhook function's URL (payload format 2.0);
  *   <li>the {@code Schedule} events (EventBridge), fired on a timer when enabled;
  *   <li>Lambda's {@code Invoke} API, for the api function's asynchronous start of a sync.
@@ -78,8 +79,6 @@ public final class DevGateway implements AutoCloseable {
   private final Map<String, LocalFunction> functions;
   private final Map<String, String> functionNames;
   private final ApiRoutes routes;
-  private final Optional<SamTemplate.Cors> cors;
-  private final List<String> allowedOrigins;
   private final Optional<LocalFunction> urlFunction;
   private final String stage;
   private final String region;
@@ -119,8 +118,6 @@ public final class DevGateway implements AutoCloseable {
         });
     this.functionNames = Map.copyOf(names);
     this.routes = new ApiRoutes(b.template.functions());
-    this.cors = b.template.cors();
-    this.allowedOrigins = List.copyOf(b.allowedOrigins);
     List<LocalFunction> withUrl =
         byId.values().stream().filter(f -> f.definition().hasFunctionUrl()).toList();
     if (withUrl.size() > 1) {
@@ -301,18 +298,11 @@ public final class DevGateway implements AutoCloseable {
     String requestId = UUID.randomUUID().toString();
     String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     String rawPath = exchange.getRequestURI().getRawPath();
-    String origin = exchange.getRequestHeaders().getFirst("Origin");
     Headers out = exchange.getResponseHeaders();
     out.set("x-amzn-RequestId", requestId);
     String outcome = "-";
     int status = 500;
     try {
-      if (method.equals("OPTIONS") && routes.hasResource(rawPath)) {
-        status = preflight(exchange, origin);
-        outcome = "preflight";
-        return;
-      }
-      allowOrigin(out, origin);
       Optional<ApiRoutes.Match> match = routes.match(method, rawPath);
       if (match.isEmpty()) {
         status =
@@ -324,14 +314,17 @@ public final class DevGateway implements AutoCloseable {
         outcome = "no route";
         return;
       }
-      CognitoAuthorizer.Result auth =
-          authorizer.authorize(exchange.getRequestHeaders().getFirst("Authorization"));
-      if (auth instanceof CognitoAuthorizer.Unauthorized unauthorized) {
-        status = gatewayError(exchange, 401, "Unauthorized", "UnauthorizedException");
-        outcome = "unauthorized: " + unauthorized.reason();
-        return;
+      Map<String, String> claims = null;
+      if (match.get().route().authorized()) {
+        CognitoAuthorizer.Result auth =
+            authorizer.authorize(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (auth instanceof CognitoAuthorizer.Unauthorized unauthorized) {
+          status = gatewayError(exchange, 401, "Unauthorized", "UnauthorizedException");
+          outcome = "unauthorized: " + unauthorized.reason();
+          return;
+        }
+        claims = ((CognitoAuthorizer.Authorized) auth).claims();
       }
-      Map<String, String> claims = ((CognitoAuthorizer.Authorized) auth).claims();
       LocalFunction function = functions.get(match.get().route().functionLogicalId());
       outcome = function.definition().logicalId();
       APIGatewayProxyRequestEvent event =
@@ -414,7 +407,8 @@ public final class DevGateway implements AutoCloseable {
     context.setRequestTimeEpoch(now.toEpochMilli());
     context.setDomainName(headers.get("Host"));
     context.setIdentity(identity);
-    context.setAuthorizer(Map.of("claims", claims));
+    // A route without the authorizer (CORS preflight) carries no authorizer context at all.
+    context.setAuthorizer(claims == null ? null : Map.of("claims", claims));
 
     APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent();
     event.setResource(match.route().pathTemplate());
@@ -433,35 +427,16 @@ public final class DevGateway implements AutoCloseable {
     return event;
   }
 
-  private int preflight(HttpExchange exchange, String origin) throws IOException {
-    Headers out = exchange.getResponseHeaders();
-    allowOrigin(out, origin);
-    cors.ifPresent(
-        c -> {
-          if (!c.allowMethods().isEmpty()) {
-            out.set("Access-Control-Allow-Methods", String.join(",", c.allowMethods()));
-          }
-          if (!c.allowHeaders().isEmpty()) {
-            out.set("Access-Control-Allow-Headers", String.join(",", c.allowHeaders()));
-          }
-          c.maxAge().ifPresent(age -> out.set("Access-Control-Max-Age", "" + age.toSeconds()));
-        });
-    out.set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, -1);
-    return 200;
-  }
-
-  private void allowOrigin(Headers out, String origin) {
-    if (origin != null && allowedOrigins.contains(origin)) {
-      out.set("Access-Control-Allow-Origin", origin);
-      out.add("Vary", "Origin");
-    }
-  }
-
   private int gatewayError(HttpExchange exchange, int status, String message, String errorType)
       throws IOException {
     Headers out = exchange.getResponseHeaders();
     out.set("Content-Type", "application/json");
+    // As template.yaml's GatewayResponses: the request's Origin, echoed (no data in these).
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    if (origin != null) {
+      out.set("Access-Control-Allow-Origin", origin);
+      out.set("Vary", "Origin");
+    }
     if (errorType != null) {
       out.set("x-amzn-ErrorType", errorType);
     }
@@ -895,7 +870,6 @@ public final class DevGateway implements AutoCloseable {
     private int webhookPort;
     private int lambdaPort;
     private boolean scheduleEnabled;
-    private List<String> allowedOrigins = splitList(System.getenv("ALLOWED_ORIGINS"));
     private String stage = System.getenv("STAGE");
     private String region = System.getenv("AWS_REGION");
     private Clock clock = Clock.systemUTC();
@@ -930,12 +904,6 @@ public final class DevGateway implements AutoCloseable {
      */
     public Builder scheduleEnabled(boolean enabled) {
       this.scheduleEnabled = enabled;
-      return this;
-    }
-
-    /** CORS origins (default: {@code ALLOWED_ORIGINS}, comma-separated). */
-    public Builder allowedOrigins(List<String> origins) {
-      this.allowedOrigins = List.copyOf(origins);
       return this;
     }
 
@@ -978,13 +946,6 @@ public final class DevGateway implements AutoCloseable {
             "Set STAGE and AWS_REGION (or call stage(…) and region(…)): the gateway reports them");
       }
       return new DevGateway(this);
-    }
-
-    private static List<String> splitList(String value) {
-      if (value == null) {
-        return List.of();
-      }
-      return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
   }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,7 +193,8 @@ public final class SamTemplate {
                               name,
                               string(eventProps.get("Method"), name + ".Method")
                                   .toUpperCase(Locale.ROOT),
-                              string(eventProps.get("Path"), name + ".Path")));
+                              string(eventProps.get("Path"), name + ".Path"),
+                              !withoutAuthorizer(eventProps)));
                   case "Schedule" ->
                       schedules.add(
                           new Schedule(
@@ -237,48 +237,18 @@ public final class SamTemplate {
     return function == null ? Map.of() : stringKeyed(function, "Globals.Function");
   }
 
+  /** Whether an {@code Api} event opts out of the default authorizer ({@code Authorizer: NONE}). */
+  private static boolean withoutAuthorizer(Map<String, Object> eventProps) {
+    return eventProps.get("Auth") instanceof Map<?, ?> auth
+        && "NONE".equals(String.valueOf(auth.get("Authorizer")));
+  }
+
   /** Resolves a {@code Ref} to a parameter to its default; anything else is returned as is. */
   private Object resolve(Object value) {
     if (value instanceof Map<?, ?> map && map.size() == 1 && map.get("Ref") instanceof String ref) {
       return parameterDefault(ref).orElse(value);
     }
     return value;
-  }
-
-  /** The CORS settings of the (single) {@code AWS::Serverless::Api}, if it declares any. */
-  public Optional<Cors> cors() {
-    List<String> apis = logicalIdsOfType(SERVERLESS_API);
-    if (apis.isEmpty()) {
-      return Optional.empty();
-    }
-    Object cors = properties(onlyLogicalIdOfType(SERVERLESS_API)).get("Cors");
-    if (!(cors instanceof Map<?, ?>)) {
-      return Optional.empty();
-    }
-    Map<String, Object> settings = stringKeyed(cors, "Cors");
-    return Optional.of(
-        new Cors(
-            quotedList(settings.get("AllowHeaders")),
-            quotedList(settings.get("AllowMethods")),
-            Optional.ofNullable(settings.get("MaxAge"))
-                .map(v -> Duration.ofSeconds(Long.parseLong(unquote(v.toString()))))));
-  }
-
-  private static List<String> quotedList(Object value) {
-    if (value == null) {
-      return List.of();
-    }
-    return Arrays.stream(unquote(value.toString()).split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .toList();
-  }
-
-  private static String unquote(String value) {
-    String trimmed = value.trim();
-    return trimmed.length() >= 2 && trimmed.startsWith("'") && trimmed.endsWith("'")
-        ? trimmed.substring(1, trimmed.length() - 1)
-        : trimmed;
   }
 
   /**
@@ -437,8 +407,17 @@ public final class SamTemplate {
     }
   }
 
-  /** An {@code Api} event: method (upper case, or {@code ANY}) and path template. */
-  public record ApiRoute(String eventName, String method, String path) {}
+  /**
+   * An {@code Api} event: method (upper case, or {@code ANY}), path template, and whether the API's
+   * default (Cognito) authorizer guards it ({@code false} for {@code Auth: {Authorizer: NONE}}).
+   */
+  public record ApiRoute(String eventName, String method, String path, boolean authorized) {
+
+    /** A CORS preflight: {@code OPTIONS} without the authorizer, not a route of the contract. */
+    public boolean isPreflight() {
+      return method.equals("OPTIONS") && !authorized;
+    }
+  }
 
   /** A {@code Schedule} event with its expression resolved (a {@code Ref} to a parameter). */
   public record Schedule(String eventName, String expression, boolean enabled) {
@@ -448,8 +427,4 @@ public final class SamTemplate {
       return parseRate(expression);
     }
   }
-
-  /** CORS of the REST API, with the single quotes of the SAM syntax removed. */
-  public record Cors(
-      List<String> allowHeaders, List<String> allowMethods, Optional<Duration> maxAge) {}
 }

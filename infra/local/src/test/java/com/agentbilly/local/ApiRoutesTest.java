@@ -81,9 +81,7 @@ class ApiRoutesTest {
   }
 
   @Test
-  void aKnownPathWithAnUndeclaredMethodHasNoRouteButIsAResource() {
+  void aKnownPathWithAnUndeclaredMethodHasNoRoute() {
     assertThat(routes.match("DELETE", "/orgs/org_1/keys/sync")).isEqualTo(Optional.empty());
-    assertThat(routes.hasResource("/orgs/org_1/keys/sync")).isTrue();
-    assertThat(routes.hasResource("/nothing/here")).isFalse();
   }
 }

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,35 +129,58 @@ class GatewayAuthIT {
   }
 
   @Test
-  void corsPreflightWorksWithoutAToken() {
-    String origin = allowedOrigin();
-    int before = stack.invocations(API_FUNCTION);
+  void corsPreflightWorksWithoutATokenForEachOfSeveralOrigins() {
+    List<String> origins = allowedOrigins();
+    assertThat(origins).as("ALLOWED_ORIGINS names several origins").hasSizeGreaterThan(1);
 
-    ApiResponse response =
-        stack
-            .api()
-            .withHeader("Origin", origin)
-            .withHeader("Access-Control-Request-Method", "GET")
-            .withHeader("Access-Control-Request-Headers", "authorization")
-            .options("/me");
+    for (String origin : origins) {
+      for (String path : List.of("/me", "/orgs/org_x/keys/sync", "/orgs/org_x/refunds")) {
+        int before = stack.invocations(API_FUNCTION);
+        ApiResponse response =
+            stack
+                .api()
+                .withHeader("Origin", origin)
+                .withHeader("Access-Control-Request-Method", "PUT")
+                .withHeader("Access-Control-Request-Headers", "authorization,idempotency-key")
+                .options(path);
 
-    assertThat(response.status()).isEqualTo(200);
-    assertThat(response.header("Access-Control-Allow-Origin")).contains(origin);
-    assertThat(response.header("Access-Control-Allow-Headers"))
-        .contains("Authorization,Content-Type,Idempotency-Key");
-    assertThat(response.header("Access-Control-Allow-Methods"))
-        .contains("GET,POST,PUT,PATCH,DELETE,OPTIONS");
-    assertThat(stack.invocations(API_FUNCTION)).isEqualTo(before);
+        assertThat(response.status()).as(path).isEqualTo(204);
+        // Exactly the caller's origin: a list (what SAM's Cors sent) fails every preflight.
+        assertThat(response.header("Access-Control-Allow-Origin")).contains(origin);
+        assertThat(response.header("Access-Control-Allow-Headers"))
+            .contains("Authorization,Content-Type,Idempotency-Key");
+        assertThat(response.header("Access-Control-Allow-Methods"))
+            .contains("GET,POST,PUT,PATCH,DELETE,OPTIONS");
+        // Answered by the api function, reached without a token.
+        assertThat(stack.invocations(API_FUNCTION)).isEqualTo(before + 1);
+      }
+    }
+    ApiResponse other = stack.api().withHeader("Origin", "https://evil.example").options("/me");
+    assertThat(other.header("Access-Control-Allow-Origin")).isEmpty();
   }
 
   @Test
-  void aRefusalStillCarriesTheCorsOrigin() {
-    String origin = allowedOrigin();
+  void aRefusalStillCarriesEachAllowedOrigin() {
+    for (String origin : allowedOrigins()) {
+      ApiResponse response = stack.api().withHeader("Origin", origin).get("/me");
 
-    ApiResponse response = stack.api().withHeader("Origin", origin).get("/me");
+      assertThat(response.status()).isEqualTo(401);
+      assertThat(response.header("Access-Control-Allow-Origin")).contains(origin);
+    }
+  }
 
-    assertThat(response.status()).isEqualTo(401);
-    assertThat(response.header("Access-Control-Allow-Origin")).contains(origin);
+  @Test
+  void aSignedInAnswerNamesTheCallersOriginOnlyWhenAllowed() {
+    for (String origin : allowedOrigins()) {
+      ApiResponse response =
+          stack.api().as(LocalStack.OWNER).withHeader("Origin", origin).get("/me");
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.header("Access-Control-Allow-Origin")).contains(origin);
+    }
+    ApiResponse evil =
+        stack.api().as(LocalStack.OWNER).withHeader("Origin", "https://evil.example").get("/me");
+    assertThat(evil.status()).isEqualTo(200);
+    assertThat(evil.header("Access-Control-Allow-Origin")).isEmpty();
   }
 
   private void assertRefusedBeforeTheFunction(ApiClient client) {
@@ -169,9 +194,9 @@ class GatewayAuthIT {
     assertThat(stack.invocations(API_FUNCTION)).isEqualTo(before);
   }
 
-  private static String allowedOrigin() {
+  private static List<String> allowedOrigins() {
     String origins = System.getenv("ALLOWED_ORIGINS");
     assertThat(origins).as("ALLOWED_ORIGINS (set by make test)").isNotBlank();
-    return origins.split(",")[0].strip();
+    return Arrays.stream(origins.split(",")).map(String::strip).toList();
   }
 }

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -146,14 +147,30 @@ class SamTemplateTest {
   }
 
   @Test
-  void readsCorsWithoutTheSamQuotes() {
-    SamTemplate.Cors cors = template.cors().orElseThrow();
+  void everyPathHasAPreflightWithoutTheAuthorizerAndEveryOtherRouteHasIt() {
+    List<SamTemplate.ApiRoute> routes =
+        template.functions().stream().flatMap(f -> f.apiRoutes().stream()).toList();
+    Set<String> paths =
+        routes.stream()
+            .filter(r -> !r.method().equals("OPTIONS"))
+            .map(SamTemplate.ApiRoute::path)
+            .collect(Collectors.toSet());
 
-    assertThat(cors.allowHeaders())
-        .containsExactly("Authorization", "Content-Type", "Idempotency-Key");
-    assertThat(cors.allowMethods())
-        .containsExactly("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-    assertThat(cors.maxAge()).contains(Duration.ofSeconds(600));
+    assertThat(
+            routes.stream()
+                .filter(r -> r.method().equals("OPTIONS"))
+                .map(SamTemplate.ApiRoute::path)
+                .collect(Collectors.toSet()))
+        .isEqualTo(paths);
+    assertThat(routes)
+        .allSatisfy(
+            r ->
+                assertThat(r.authorized())
+                    .as(r.eventName())
+                    .isEqualTo(!r.method().equals("OPTIONS")));
+    assertThat(template.function("ApiFunction").apiRoutes())
+        .filteredOn(r -> r.method().equals("OPTIONS"))
+        .hasSize(paths.size());
   }
 
   @Test
@@ -241,13 +258,6 @@ class SamTemplateTest {
     assertThatThrownBy(() -> SamTemplate.parseRate("cron(0 12 * * ? *)"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Not a rate expression: cron(0 12 * * ? *)");
-  }
-
-  @Test
-  void aTemplateWithoutARestApiHasNoCors() {
-    SamTemplate parsed = SamTemplate.parse("Resources:\n  T:\n    Type: AWS::SNS::Topic\n");
-
-    assertThat(parsed.cors()).isEqualTo(Optional.empty());
   }
 
   private static KeySchemaElement key(String name, KeyType type) {
