@@ -50,6 +50,9 @@ public final class PermissionMatrix {
     routes.put(Route.of("POST", "/orgs/{org}/refunds"), Access.MANAGER);
     routes.put(Route.of("POST", "/orgs/{org}/subscriptions/{id}/cancel"), Access.MANAGER);
     routes.put(Route.of("PATCH", "/orgs/{org}/subscriptions/{id}"), Access.OPERATOR);
+    // Refund limits: managers meet them, owners set them
+    routes.put(Route.of("GET", "/orgs/{org}/refund-limits"), Access.MANAGER);
+    routes.put(Route.of("PUT", "/orgs/{org}/refund-limits"), Access.OWNER);
     // Audit
     routes.put(Route.of("GET", "/orgs/{org}/audit"), Access.OWNER);
     routes.put(Route.of("GET", "/orgs/{org}/audit/verify"), Access.OWNER);

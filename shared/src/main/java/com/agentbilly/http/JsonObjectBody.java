@@ -151,6 +151,18 @@ public final class JsonObjectBody {
     return value.longValue();
   }
 
+  /** The JSON object value of {@code field}; null when absent or JSON null. */
+  public JsonNode object(String field) {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw ApiProblem.invalidRequest("The field '" + field + "' must be a JSON object.");
+    }
+    return value;
+  }
+
   public boolean has(String field) {
     return object.has(field);
   }

@@ -2,6 +2,8 @@ package com.agentbilly.mirror;
 
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.MirrorDocument;
+import com.agentbilly.domain.mirror.MirrorItem;
+import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.domain.mirror.WriteOutcome;
 import com.agentbilly.http.Json;
 import com.agentbilly.port.MirrorStore;
@@ -54,6 +56,11 @@ public final class GuardedMirrorWrite {
   public GuardedMirrorWrite(MirrorStore mirror, StripeObjectFetcher stripe) {
     this.mirror = Objects.requireNonNull(mirror, "mirror");
     this.stripe = Objects.requireNonNull(stripe, "stripe");
+  }
+
+  /** What the mirror holds of one object now (a tombstone too), read as a write would see it. */
+  public Optional<MirrorItem> stored(OrgId org, ObjectType type, String id) {
+    return mirror.get(org, type, id);
   }
 
   /** Writes {@code document} unless the mirror holds a newer snapshot; resolves ties. */

@@ -3,6 +3,7 @@ package com.agentbilly.port;
 import com.agentbilly.domain.OrgId;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,38 @@ public interface IdempotencyStore {
    */
   Claim claim(
       RequestKey request, String fingerprint, Instant now, Duration lease, Duration retention);
+
+  /**
+   * Claims the record of {@code request} like {@link #claim}, and when the record is new, reserves
+   * {@code reservation}'s amount on its day's total in the same atomic write: the record and the
+   * reservation exist together or not at all. So a retry (which finds the record) never counts
+   * twice, and requests at once can never together pass the limit.
+   *
+   * @param reservation the amount to add to the day's total, or null to reserve nothing
+   * @return {@link OverLimit} when the record is new but the amount does not fit the day's limit
+   *     (nothing is written), else what {@link #claim} returns
+   */
+  default Claim claim(
+      RequestKey request,
+      String fingerprint,
+      Instant now,
+      Duration lease,
+      Duration retention,
+      DailyReservation reservation) {
+    if (reservation != null) {
+      throw new UnsupportedOperationException("this store keeps no daily totals");
+    }
+    return claim(request, fingerprint, now, lease, retention);
+  }
+
+  /**
+   * Records a definite refusal like {@link #complete}, and gives back in the same atomic write what
+   * the request reserved on its day's total (once: a second call finds nothing left to give back).
+   */
+  default void completeReleasing(
+      RequestKey request, String fingerprint, int status, String body, boolean audited) {
+    complete(request, fingerprint, status, body, audited);
+  }
 
   /**
    * Records the final response of the claimed request: later claims replay it.
@@ -62,8 +95,33 @@ public interface IdempotencyStore {
     }
   }
 
+  /**
+   * An amount to count on a day's total of refunds, which may not pass {@code limit}.
+   *
+   * @param currency lowercase ISO 4217
+   * @param day the UTC day the request was made on
+   * @param amount minor units, at least 1
+   * @param limit the day's limit in minor units, at least {@code amount}
+   */
+  record DailyReservation(String currency, LocalDate day, long amount, long limit) {
+    public DailyReservation {
+      Objects.requireNonNull(currency, "currency");
+      Objects.requireNonNull(day, "day");
+      if (amount < 1 || amount > limit) {
+        throw new IllegalArgumentException("a reservation is 1 to the limit");
+      }
+    }
+  }
+
   /** What a claim found. */
-  sealed interface Claim permits Claimed, Completed, InProgress, Mismatch {}
+  sealed interface Claim permits Claimed, Completed, InProgress, Mismatch, OverLimit {}
+
+  /**
+   * The request is new, and its reservation does not fit the day's limit: nothing was written.
+   *
+   * @param total the day's total when the claim was refused
+   */
+  record OverLimit(long total) implements Claim {}
 
   /**
    * This attempt holds the record and must do the work.

@@ -18,6 +18,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     String body;
     boolean audited;
     int attempts = 1;
+    String reservedTotal;
+    long reservedAmount;
 
     Row(String fingerprint, Instant leaseUntil, Instant expiresAt) {
       this.fingerprint = fingerprint;
@@ -27,6 +29,55 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   private final Map<RequestKey, Row> rows = new HashMap<>();
+  private final Map<String, Long> totals = new HashMap<>();
+
+  @Override
+  public synchronized Claim claim(
+      RequestKey request,
+      String fingerprint,
+      Instant now,
+      Duration lease,
+      Duration retention,
+      DailyReservation reservation) {
+    if (reservation == null) {
+      return claim(request, fingerprint, now, lease, retention);
+    }
+    Row row = rows.get(request);
+    if (row == null || row.expiresAt.isBefore(now)) {
+      String total = totalKey(request, reservation);
+      long before = totals.getOrDefault(total, 0L);
+      if (before + reservation.amount() > reservation.limit()) {
+        return new OverLimit(before);
+      }
+      totals.put(total, before + reservation.amount());
+      Claim claimed = claim(request, fingerprint, now, lease, retention);
+      Row fresh = rows.get(request);
+      fresh.reservedTotal = total;
+      fresh.reservedAmount = reservation.amount();
+      return claimed;
+    }
+    return claim(request, fingerprint, now, lease, retention);
+  }
+
+  @Override
+  public synchronized void completeReleasing(
+      RequestKey request, String fingerprint, int status, String body, boolean audited) {
+    Row row = owned(request, fingerprint);
+    if (row.reservedTotal != null) {
+      totals.merge(row.reservedTotal, -row.reservedAmount, Long::sum);
+      row.reservedTotal = null;
+    }
+    complete(request, fingerprint, status, body, audited);
+  }
+
+  /** The day's total of a currency, as reserved (0 when nothing was). */
+  public synchronized long dayTotal(RequestKey request, DailyReservation day) {
+    return totals.getOrDefault(totalKey(request, day), 0L);
+  }
+
+  private static String totalKey(RequestKey request, DailyReservation reservation) {
+    return request.org().value() + "#" + reservation.day() + "#" + reservation.currency();
+  }
 
   @Override
   public synchronized Claim claim(

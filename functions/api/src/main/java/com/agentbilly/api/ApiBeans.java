@@ -4,6 +4,7 @@ import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.dynamodb.DynamoDbIdempotencyStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbInvitationStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorAggregates;
+import com.agentbilly.adapter.dynamodb.DynamoDbRefundLimitStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.adapter.stripe.StripeApiActions;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
@@ -146,7 +147,8 @@ public class ApiBeans {
         new GuardedMirrorWrite(
             mirror, new StripeApiObjectFetcher(vault, SecretPurpose.MANAGER, stripe, clock)),
         audit,
-        clock);
+        clock,
+        new DynamoDbRefundLimitStore(dynamo, settings.tableName()));
   }
 
   @Singleton

@@ -173,7 +173,8 @@ public final class TestApiServices {
         new GuardedMirrorWrite(
             noMirror, (org, type, id) -> new StripeObjectFetcher.Unresolvable("no Stripe here")),
         audit,
-        clock);
+        clock,
+        new com.agentbilly.testing.InMemoryRefundLimitStore());
   }
 
   public ApiRouter router() {

@@ -3,6 +3,7 @@ package com.agentbilly.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbIdempotencyStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbRefundLimitStore;
 import com.agentbilly.adapter.stripe.StripeApiActions;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
@@ -376,7 +377,8 @@ class RefundIT {
             context.getBean(MirrorStore.class),
             new StripeApiObjectFetcher(vault, SecretPurpose.MANAGER, clients, clock)),
         context.getBean(RequestAuditor.class),
-        clock);
+        clock,
+        new DynamoDbRefundLimitStore(context.getBean(DynamoDbClient.class), settings.tableName()));
   }
 
   /** Sends the request, and again while it is answered 409 request_in_progress. */

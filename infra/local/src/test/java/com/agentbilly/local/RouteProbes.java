@@ -112,6 +112,10 @@ final class RouteProbes {
         post("/orgs/{org}/subscriptions/{id}/cancel"), probe("{\"at_period_end\": true}", 409));
     probes.put(
         Route.of("PATCH", "/orgs/{org}/subscriptions/{id}"), probe("{\"quantity\": 2}", 409));
+    // Refund limits: read them, and limits in a currency that is not written as one
+    probes.put(get("/orgs/{org}/refund-limits"), ok());
+    probes.put(
+        Route.of("PUT", "/orgs/{org}/refund-limits"), probe("{\"per_day\": {\"USD\": 100}}", 422));
     // Audit
     probes.put(get("/orgs/{org}/audit"), ok());
     probes.put(get("/orgs/{org}/audit/verify"), ok());

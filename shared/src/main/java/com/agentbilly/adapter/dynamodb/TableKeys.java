@@ -56,7 +56,8 @@ final class TableKeys {
           "#EVT",
           "#SYNC",
           SummaryItems.PARTITION_SUFFIX,
-          "#IDEM");
+          "#IDEM",
+          "#LIMITS");
 
   /** Every partition key that holds data of {@code org}. */
   static List<String> orgPartitions(OrgId org) {
@@ -118,6 +119,11 @@ final class TableKeys {
    */
   static String syncPk(OrgId org) {
     return orgPk(org) + "#SYNC";
+  }
+
+  /** The partition of the org's refund limits and the daily refund totals they are checked on. */
+  static String limitsPk(OrgId org) {
+    return orgPk(org) + "#LIMITS";
   }
 
   /** The partition of an org's event ledger. */

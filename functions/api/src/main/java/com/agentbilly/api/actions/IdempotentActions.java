@@ -5,6 +5,7 @@ import com.agentbilly.domain.ErrorCode;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.domain.audit.AuditOutcome;
+import com.agentbilly.domain.limits.RefundLimits;
 import com.agentbilly.http.ApiRequest;
 import com.agentbilly.http.ApiResponse;
 import com.agentbilly.http.Json;
@@ -14,8 +15,10 @@ import com.agentbilly.port.IdempotencyStore;
 import com.agentbilly.port.IdempotencyStore.Claim;
 import com.agentbilly.port.IdempotencyStore.Claimed;
 import com.agentbilly.port.IdempotencyStore.Completed;
+import com.agentbilly.port.IdempotencyStore.DailyReservation;
 import com.agentbilly.port.IdempotencyStore.InProgress;
 import com.agentbilly.port.IdempotencyStore.Mismatch;
+import com.agentbilly.port.IdempotencyStore.OverLimit;
 import com.agentbilly.port.IdempotencyStore.RequestKey;
 import com.agentbilly.port.StripeActions;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -63,6 +66,10 @@ public final class IdempotentActions {
   static final Duration RETENTION = Duration.ofHours(24);
 
   static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+  /** The audit action of a refund refused by the org's refund limits. */
+  static final String LIMIT_EXCEEDED_ACTION = "refund.limit_exceeded";
+
   static final int MAX_KEY_LENGTH = 255;
 
   private static final Pattern KEY_CHARACTERS = Pattern.compile("[\\x21-\\x7E]+");
@@ -94,6 +101,15 @@ public final class IdempotentActions {
     OrgId org = request.requireOrg();
     SecretPurpose purpose = ActionKeys.purposeFor(request.role());
     String stripeKey = keys.load(org, purpose);
+    ManagerAction.Limit limit;
+    try {
+      limit = action.limit(stripeKey);
+    } catch (StripeActions.Failed failed) {
+      throw problemFor(failed, purpose);
+    }
+    if (limit.exceeded() != null) {
+      throw refuse(request, action, purpose, limit.exceeded(), Map.of());
+    }
     if (clientKey == null) {
       String oneOff = "billy-" + UUID.randomUUID();
       return execute(request, action, new Attempt(stripeKey, purpose, oneOff, false), null, null);
@@ -101,8 +117,21 @@ public final class IdempotentActions {
     RequestKey record = new RequestKey(org, request.caller().userId(), clientKey);
     String fingerprint =
         sha256Hex(request.route().method() + " " + requestPath(request) + "\n" + canonicalRequest);
-    Claim claim = records.claim(record, fingerprint, clock.instant(), LEASE, RETENTION);
+    DailyReservation reservation = limit.reservation();
+    Claim claim =
+        records.claim(record, fingerprint, clock.instant(), LEASE, RETENTION, reservation);
     return switch (claim) {
+      case OverLimit over ->
+          throw refuse(
+              request,
+              action,
+              purpose,
+              new RefundLimits.Exceeded(
+                  RefundLimits.Kind.PER_DAY,
+                  reservation.currency(),
+                  reservation.limit(),
+                  reservation.amount()),
+              Map.of("day", reservation.day().toString(), "day_total", over.total()));
       case Completed completed -> replay(request, action, purpose, record, fingerprint, completed);
       case InProgress inProgress ->
           throw new ApiProblem(
@@ -122,6 +151,31 @@ public final class IdempotentActions {
               record,
               fingerprint);
     };
+  }
+
+  /**
+   * Audits a refusal by the org's refund limits ({@code refund.limit_exceeded}, outcome {@code
+   * denied}) and makes its {@code 403 refund_limit_exceeded}. Nothing was sent to Stripe.
+   */
+  private ApiProblem refuse(
+      ApiRequest request,
+      ManagerAction action,
+      SecretPurpose purpose,
+      RefundLimits.Exceeded exceeded,
+      Map<String, Object> dayDetails) {
+    Map<String, Object> details = new LinkedHashMap<>(action.requestDetails());
+    details.putAll(exceeded.details());
+    details.putAll(dayDetails);
+    audit.record(
+        request,
+        LIMIT_EXCEEDED_ACTION,
+        action.target(),
+        AuditOutcome.DENIED,
+        purpose.wireName(),
+        details);
+    Map<String, Object> extra = new LinkedHashMap<>(exceeded.details());
+    extra.putAll(dayDetails);
+    return new ApiProblem(ErrorCode.REFUND_LIMIT_EXCEEDED, exceeded.message(), extra);
   }
 
   private record Attempt(
@@ -168,6 +222,7 @@ public final class IdempotentActions {
           tryAuditOutcome(request, action, attempt, record, action.target(), outcome, details);
       if (record != null) {
         if (definite) {
+          // Stripe refused: the refund did not happen, so it gives back what it reserved.
           completeQuietly(record, fingerprint, ApiResponse.error(problem), audited);
         } else {
           abandonQuietly(record, fingerprint);
@@ -315,7 +370,7 @@ public final class IdempotentActions {
   private void completeQuietly(
       RequestKey record, String fingerprint, ApiResponse response, boolean audited) {
     try {
-      records.complete(
+      records.completeReleasing(
           record, fingerprint, response.status(), Json.write(response.body()), audited);
     } catch (RuntimeException e) {
       LOG.atWarn().setCause(e).log("could not record a refused action; a retry asks Stripe again");

@@ -1,5 +1,7 @@
 package com.agentbilly.api.actions;
 
+import com.agentbilly.domain.limits.RefundLimits;
+import com.agentbilly.port.IdempotencyStore.DailyReservation;
 import java.util.Map;
 
 /**
@@ -33,6 +35,17 @@ interface ManagerAction {
   Map<String, Object> requestDetails();
 
   /**
+   * The org's limits applied to this request, before its record is claimed and before anything is
+   * sent to Stripe. Only refunds by managers are limited.
+   *
+   * @param key the Stripe key the caller's role allows (to read what the request is about)
+   * @throws com.agentbilly.port.StripeActions.Failed when that read fails at Stripe
+   */
+  default Limit limit(String key) {
+    return Limit.NONE;
+  }
+
+  /**
    * Does the work. Reads may come first; {@link Attempt#aboutToWrite()} must be called just before
    * the write at Stripe.
    *
@@ -51,6 +64,22 @@ interface ManagerAction {
    * @param details extra audit details of the outcome
    */
   record Done(int status, Object body, String target, Map<String, Object> details) {}
+
+  /**
+   * What the limits say about a request: refused at once ({@code exceeded}), or to be counted on
+   * the day's total together with the claim of its record ({@code reservation}), or neither.
+   */
+  record Limit(RefundLimits.Exceeded exceeded, DailyReservation reservation) {
+    static final Limit NONE = new Limit(null, null);
+
+    static Limit refused(RefundLimits.Exceeded exceeded) {
+      return new Limit(exceeded, null);
+    }
+
+    static Limit reserve(DailyReservation reservation) {
+      return new Limit(null, reservation);
+    }
+  }
 
   /**
    * The attempt an action runs in.

@@ -1,5 +1,6 @@
 package com.agentbilly.api.actions;
 
+import com.agentbilly.api.limits.RefundLimitRoutes;
 import com.agentbilly.domain.ApiProblem;
 import com.agentbilly.http.ApiRequest;
 import com.agentbilly.http.ApiResponse;
@@ -8,6 +9,7 @@ import com.agentbilly.http.RequestAuditor;
 import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.IdempotencyStore;
 import com.agentbilly.port.KeyVault;
+import com.agentbilly.port.RefundLimitStore;
 import com.agentbilly.port.StripeActions;
 import java.time.Clock;
 import java.util.Set;
@@ -24,9 +26,13 @@ public final class ManagerActionRoutes {
   private final IdempotentActions runner;
   private final Refunds refunds;
   private final SubscriptionActions subscriptions;
+  private final RefundLimitRoutes limitRoutes;
 
   /**
-   * @param mirror the guarded mirror write the actions' results go through
+   * @param mirror the guarded mirror write the actions' results go through (and a refund's charge
+   *     is read from, when the org's limits need its amount)
+   * @param limits the refund limits a manager's refunds meet, also served by this class's routes;
+   *     the day's totals are kept by {@code records}
    */
   public ManagerActionRoutes(
       KeyVault vault,
@@ -34,14 +40,18 @@ public final class ManagerActionRoutes {
       IdempotencyStore records,
       GuardedMirrorWrite mirror,
       RequestAuditor audit,
-      Clock clock) {
+      Clock clock,
+      RefundLimitStore limits) {
     MirrorWriteBack writeBack = new MirrorWriteBack(mirror, clock);
     this.runner = new IdempotentActions(records, new ActionKeys(vault), audit, clock);
-    this.refunds = new Refunds(stripe, writeBack, clock);
+    this.refunds = new Refunds(stripe, writeBack, limits, clock);
     this.subscriptions = new SubscriptionActions(stripe, writeBack, clock);
+    this.limitRoutes = new RefundLimitRoutes(limits, audit, clock);
   }
 
+  /** Adds the actions' routes and those of the refund limits. */
   public ApiRouter.Builder addTo(ApiRouter.Builder router) {
+    limitRoutes.addTo(router);
     return router
         .route("POST", "/orgs/{org}/refunds", this::refund)
         .route("POST", "/orgs/{org}/subscriptions/{id}/cancel", this::cancel)
@@ -53,7 +63,10 @@ public final class ManagerActionRoutes {
     request.allowOnlyQueryParameters(Set.of());
     RefundCommand command = RefundCommand.parse(request.body());
     return runner.run(
-        request, command.canonical(), true, refunds.action(request.requireOrg(), command));
+        request,
+        command.canonical(),
+        true,
+        refunds.action(request.requireOrg(), request.role(), command));
   }
 
   /** {@code POST /orgs/{org}/subscriptions/{id}/cancel}. */

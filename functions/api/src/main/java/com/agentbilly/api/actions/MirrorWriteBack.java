@@ -2,12 +2,14 @@ package com.agentbilly.api.actions;
 
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.MirrorDocument;
+import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
 import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,11 @@ final class MirrorWriteBack {
   MirrorWriteBack(GuardedMirrorWrite mirror, Clock clock) {
     this.mirror = Objects.requireNonNull(mirror, "mirror");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** What the mirror holds of an object now. */
+  Optional<MirrorItem> stored(OrgId org, ObjectType type, String id) {
+    return mirror.stored(org, type, id);
   }
 
   /** Reads an object from Stripe now and writes it; a failure only costs freshness. */

@@ -263,7 +263,8 @@ class ApiFuzzTest {
               new GuardedMirrorWrite(
                   mirror, (o, type, id) -> new StripeObjectFetcher.Unresolvable("fuzz")),
               new com.agentbilly.http.RequestAuditor(audit),
-              clock);
+              clock,
+              new com.agentbilly.testing.InMemoryRefundLimitStore());
       router =
           new TestApiServices()
               .orgs(orgs)

@@ -33,6 +33,7 @@ import com.agentbilly.testing.InMemoryIdempotencyStore;
 import com.agentbilly.testing.InMemoryKeyVault;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
+import com.agentbilly.testing.InMemoryRefundLimitStore;
 import com.agentbilly.testing.MutableClock;
 import com.agentbilly.testing.RecordingAuditLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -64,6 +65,7 @@ class ManagerActionRoutesTest {
   private final RecordingAuditLog recording = new RecordingAuditLog();
   private final FlakyAudit audit = new FlakyAudit(recording);
   private final InMemoryMirrorStore mirror = new InMemoryMirrorStore();
+  private final InMemoryRefundLimitStore limits = new InMemoryRefundLimitStore();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
   private final OrgId org = OrgId.generate(new SecureRandom());
   private ManagerActionRoutes actions;
@@ -88,7 +90,8 @@ class ManagerActionRoutesTest {
             new GuardedMirrorWrite(
                 mirror, (o, type, id) -> new StripeObjectFetcher.Unresolvable("not in this test")),
             new RequestAuditor(audit),
-            clock);
+            clock,
+            limits);
     router =
         new TestApiServices()
             .orgs(orgs)
@@ -655,6 +658,27 @@ class ManagerActionRoutesTest {
         claims.add(claimed.recovery());
       }
       return claim;
+    }
+
+    @Override
+    public Claim claim(
+        RequestKey request,
+        String fingerprint,
+        Instant now,
+        Duration lease,
+        Duration retention,
+        DailyReservation reservation) {
+      Claim claim = delegate.claim(request, fingerprint, now, lease, retention, reservation);
+      if (claim instanceof Claimed claimed) {
+        claims.add(claimed.recovery());
+      }
+      return claim;
+    }
+
+    @Override
+    public void completeReleasing(
+        RequestKey request, String fingerprint, int status, String body, boolean audited) {
+      delegate.completeReleasing(request, fingerprint, status, body, audited);
     }
 
     @Override

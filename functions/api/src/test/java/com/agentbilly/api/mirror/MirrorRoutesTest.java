@@ -84,7 +84,9 @@ class MirrorRoutesTest {
             Route.of("GET", "/orgs/{org}/summary"),
             Route.of("POST", "/orgs/{org}/refunds"),
             Route.of("POST", "/orgs/{org}/subscriptions/{id}/cancel"),
-            Route.of("PATCH", "/orgs/{org}/subscriptions/{id}")));
+            Route.of("PATCH", "/orgs/{org}/subscriptions/{id}"),
+            Route.of("GET", "/orgs/{org}/refund-limits"),
+            Route.of("PUT", "/orgs/{org}/refund-limits")));
     assertThat(router.routes()).containsExactlyInAnyOrderElementsOf(expected);
   }
 

@@ -7,6 +7,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbAuditLog;
 import com.agentbilly.adapter.dynamodb.DynamoDbIdempotencyStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbRefundLimitStore;
 import com.agentbilly.adapter.stripe.StripeApiActions;
 import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.ApiHandler;
@@ -121,7 +122,8 @@ public final class ActionsBenchmark {
             new GuardedMirrorWrite(
                 mirror, (o, type, id) -> new StripeObjectFetcher.Unresolvable("no ties here")),
             audit,
-            clock);
+            clock,
+            new DynamoDbRefundLimitStore(recorded, table));
     this.handler = new ApiHandler(actions.addTo(ApiRouter.builder(orgs)).build());
   }
 

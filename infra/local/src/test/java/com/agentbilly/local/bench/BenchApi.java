@@ -6,6 +6,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorAggregates;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbRefundLimitStore;
 import com.agentbilly.adapter.stripe.StripeApiActions;
 import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.ApiServices;
@@ -80,6 +81,7 @@ final class BenchApi {
                 mirror,
                 (org, type, id) -> new StripeObjectFetcher.Unresolvable("not measured here")),
             audit,
-            clock));
+            clock,
+            new DynamoDbRefundLimitStore(dynamo, table)));
   }
 }
