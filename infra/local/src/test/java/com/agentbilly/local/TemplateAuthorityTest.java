@@ -50,6 +50,7 @@ class TemplateAuthorityTest {
     kinds.put("summary", "ORG#" + ORG + "#SUMMARY");
     kinds.put("sync state and lease", "ORG#" + ORG + "#SYNC");
     kinds.put("idempotency records", "ORG#" + ORG + "#IDEM");
+    kinds.put("refund limits and day totals", "ORG#" + ORG + "#LIMITS");
     kinds.put("audit chain", "ORG#" + ORG + "#AUDIT");
     kinds.put("audit once-markers", "ORG#" + ORG + "#AUDIT_ONCE");
     kinds.put("user request quota", "USER#" + USER + "#QUOTA");
