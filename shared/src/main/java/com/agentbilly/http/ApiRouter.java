@@ -220,18 +220,27 @@ public final class ApiRouter {
     if (!(event.getRequestContext().getAuthorizer().get("claims") instanceof Map<?, ?> claims)) {
       return Optional.empty();
     }
-    Object sub = claims.get("sub");
-    if (!(sub instanceof String userId) || userId.isBlank()) {
+    String userId = text(claims.get("sub"));
+    if (userId == null || userId.isBlank()) {
       return Optional.empty();
     }
-    Object username = claims.get("cognito:username");
-    Object email = claims.get("email");
+    String username = text(claims.get("cognito:username"));
     return Optional.of(
         new Caller(
             userId,
-            username instanceof String name ? name : userId,
-            email instanceof String address ? address : null,
+            username == null ? userId : username,
+            text(claims.get("email")),
             "true".equals(String.valueOf(claims.get("email_verified")))));
+  }
+
+  /**
+   * A claim as text: a string that is well-formed Unicode (no unpaired surrogate, which a token's
+   * JSON may carry as an escape but no audit entry or table item can hold), else null.
+   */
+  private static String text(Object claim) {
+    return claim instanceof String value && StandardCharsets.UTF_8.newEncoder().canEncode(value)
+        ? value
+        : null;
   }
 
   private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";

@@ -160,6 +160,22 @@ class ApiRouterTest {
   }
 
   @Test
+  void claimsThatAreNotWellFormedTextAreNotTrusted() {
+    // A token's JSON may escape a lone surrogate; no audit entry or table item can hold one.
+    var lone = request("GET", "/me").as("\ud800", "v").build();
+    assertThat(ApiRouter.caller(lone)).isEmpty();
+
+    var odd =
+        request("GET", "/me")
+            .as("viewer-1", "v")
+            .claim("cognito:username", "name\udc00")
+            .claim("email", "v\ud800@x.test")
+            .build();
+    assertThat(ApiRouter.caller(odd))
+        .contains(new com.agentbilly.domain.Caller("viewer-1", "viewer-1", null, true));
+  }
+
+  @Test
   void unroutedPathIsNotFound() {
     var response =
         router.handle(

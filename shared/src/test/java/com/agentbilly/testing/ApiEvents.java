@@ -43,6 +43,17 @@ public final class ApiEvents {
   }
 
   /**
+   * Puts {@code claims} where the authorizer puts them, whatever they are: a map of any values, or
+   * something that is not a map at all (for fuzzing what the router trusts).
+   */
+  public ApiEvents rawClaims(Object claims) {
+    Map<String, Object> authorizer = new HashMap<>();
+    authorizer.put("claims", claims);
+    event.getRequestContext().setAuthorizer(authorizer);
+    return this;
+  }
+
+  /**
    * Sets one claim of a signed-in caller (after {@link #as}); a null value removes it, as when a
    * token carries no such claim.
    */

@@ -133,6 +133,137 @@ class ApiFuzzTest {
     }
   }
 
+  /**
+   * The claims the Cognito authorizer passes, fuzzed: a missing, blank or non-string {@code sub}
+   * answers 401 on every route; any other claims answer exactly as the member's plain claims do, so
+   * a forged role, group or org claim, an odd email or username, never grants more (nor answers a
+   * 5xx).
+   */
+  @Property
+  void claimsAsTheAuthorizerPassesThemGrantNoMoreThanTheMembership(
+      @ForAll("routes") Route route,
+      @ForAll("subs") Object sub,
+      @ForAll("claimValues") Object username,
+      @ForAll("forgedClaims") Map<String, Object> forged,
+      @ForAll("mostlyTrue") boolean claimsAreAMap) {
+    Map<String, Object> claims = new java.util.HashMap<>(forged);
+    claims.put("sub", sub);
+    claims.put("cognito:username", username);
+    Object passed = claimsAreAMap ? claims : String.valueOf(claims);
+
+    World fuzzed = new World();
+    APIGatewayProxyResponseEvent answer =
+        fuzzed.router.handle(requestTo(route).rawClaims(passed).build(), null);
+
+    Statistics.label("answer").collect(answer.getStatusCode());
+    assertThat(answer.getStatusCode()).as(route + " " + answer.getBody()).isLessThan(500);
+    if (!claimsAreAMap || !(sub instanceof String userId) || userId.isBlank()) {
+      assertThat(answer.getStatusCode()).as(route + " " + answer.getBody()).isEqualTo(401);
+      assertThat(fuzzed.stripe.writes()).isEmpty();
+      return;
+    }
+    World plain = new World();
+    APIGatewayProxyResponseEvent expected =
+        plain.router.handle(
+            requestTo(route)
+                .as(userId, userId + "@x.test")
+                .claim("cognito:username", username instanceof String name ? name : null)
+                .claim("email", forged.get("email") instanceof String email ? email : null)
+                .claim(
+                    "email_verified",
+                    forged.containsKey("email_verified")
+                        ? String.valueOf(forged.get("email_verified"))
+                        : null)
+                .build(),
+            null);
+    assertThat(answer.getStatusCode())
+        .as(route + " with " + forged.keySet() + ": " + answer.getBody())
+        .isEqualTo(expected.getStatusCode());
+    assertThat(fuzzed.stripe.writes()).hasSameSizeAs(plain.stripe.writes());
+  }
+
+  /** A request to {@code route} with the fuzz world's own ids and no body. */
+  private static ApiEvents requestTo(Route route) {
+    ApiEvents request = ApiEvents.request(route.method(), route.path());
+    Matcher parameters = Pattern.compile("\\{([a-z_]+)}").matcher(route.path());
+    while (parameters.find()) {
+      String name = parameters.group(1);
+      request.path(
+          name,
+          switch (name) {
+            case "org" -> ORG.value();
+            case "purpose" -> "viewer";
+            case "user_id" -> "viewer";
+            default -> route.path().contains("/charges") ? CHARGE : "sub_one";
+          });
+    }
+    return request.header("Idempotency-Key", "claims-fuzz");
+  }
+
+  @Provide
+  Arbitrary<Object> subs() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(
+            6,
+            Arbitraries.of("owner", "manager", "operator", "viewer", "outsider", "nobody")
+                .map(s -> (Object) s)),
+        Tuple.of(
+            2,
+            Arbitraries.of("", " ", "\t", "owner ", "OWNER", "owner\u0000").map(s -> (Object) s)),
+        Tuple.of(2, claimValues()));
+  }
+
+  @Provide
+  Arbitrary<Boolean> mostlyTrue() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(9, Arbitraries.just(true)), Tuple.of(1, Arbitraries.just(false)));
+  }
+
+  @Provide
+  Arbitrary<Object> claimValues() {
+    return Arbitraries.oneOf(
+        Arbitraries.just((Object) null),
+        Arbitraries.strings().all().ofMaxLength(40).map(s -> (Object) s),
+        Arbitraries.strings().withCharRange('a', 'z').ofLength(10_000).map(s -> (Object) s),
+        Arbitraries.longs().map(l -> (Object) l),
+        Arbitraries.of(true, false).map(b -> (Object) b),
+        Arbitraries.just((Object) List.of("owner", "manager")),
+        Arbitraries.just((Object) Map.of("sub", "owner", "role", "owner")));
+  }
+
+  @Provide
+  Arbitrary<Map<String, Object>> forgedClaims() {
+    Arbitrary<String> names =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "email",
+                "email_verified",
+                "custom:role",
+                "custom:org",
+                "cognito:groups",
+                "role",
+                "org",
+                "scope",
+                "token_use",
+                "aud",
+                "iss"),
+            Arbitraries.strings().all().ofMaxLength(12));
+    Arbitrary<Object> values =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                    "owner",
+                    "manager",
+                    ORG.value(),
+                    OTHER.value(),
+                    "true",
+                    "aws.cognito.signin.user.admin")
+                .map(s -> (Object) s),
+            claimValues());
+    return Arbitraries.maps(
+            names.filter(n -> !n.equals("sub") && !n.equals("cognito:username")), values)
+        .ofMaxSize(4);
+  }
+
   @Provide
   Arbitrary<Route> routes() {
     return Arbitraries.of(List.copyOf(new World().router.routes()));
