@@ -1,6 +1,7 @@
 package com.agentbilly.mcp;
 
 import com.agentbilly.http.Json;
+import com.agentbilly.logging.SecretMask;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -187,10 +188,13 @@ public final class McpProtocol {
     return id != null && validId(id) ? id : null;
   }
 
-  /** A name the caller sent, cut short and stripped to what cannot carry a pasted secret far. */
+  /**
+   * A name the caller sent, as it may be echoed: cut short, stripped to name characters, and with
+   * anything shaped like a key, secret or token masked (a pasted key is never echoed).
+   */
   private static String safe(String text) {
     String cut = text.length() > 64 ? text.substring(0, 64) + "…" : text;
-    return cut.replaceAll("[^A-Za-z0-9_/.\\-…]", "?");
+    return SecretMask.mask(cut.replaceAll("[^A-Za-z0-9_/.\\-…]", "?"));
   }
 
   private static Map<String, Object> success(JsonNode id, Object result) {
