@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one place that says who may call which route, for every function. A route missing here is
@@ -56,7 +57,23 @@ public final class PermissionMatrix {
     // Audit
     routes.put(Route.of("GET", "/orgs/{org}/audit"), Access.OWNER);
     routes.put(Route.of("GET", "/orgs/{org}/audit/verify"), Access.OWNER);
+    // MCP (the mcp function): any signed-in user may speak the protocol; each tool is a route
+    // above, checked by its own entry here
+    routes.put(Route.of("POST", "/mcp"), Access.SIGNED_IN);
+    routes.put(Route.of("GET", "/mcp"), Access.SIGNED_IN);
     return Collections.unmodifiableMap(routes);
+  }
+
+  private static final Set<Route> PUBLIC_ROUTES =
+      Set.of(Route.of("GET", "/.well-known/oauth-protected-resource"));
+
+  /**
+   * The routes served without a token (no authorizer): the OAuth protected-resource metadata (RFC
+   * 9728) an MCP client reads to find the authorization server before it has signed in. They carry
+   * no data of any org. CORS preflights are not listed; every path has one.
+   */
+  public static Set<Route> publicRoutes() {
+    return PUBLIC_ROUTES;
   }
 
   /** Who may call {@code route}; empty when the route is not part of the contract. */

@@ -43,7 +43,8 @@ public final class ApiRouter {
   /** What a CORS preflight may ask for (every route's method and the headers clients send). */
   static final String PREFLIGHT_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS";
 
-  static final String PREFLIGHT_HEADERS = "Authorization,Content-Type,Idempotency-Key";
+  static final String PREFLIGHT_HEADERS =
+      "Authorization,Content-Type,Idempotency-Key,MCP-Protocol-Version";
   static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
 
   private final Map<Route, RouteHandler> handlers;

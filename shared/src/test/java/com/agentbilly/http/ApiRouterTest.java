@@ -355,7 +355,8 @@ class ApiRouterTest {
           .containsEntry("Access-Control-Allow-Origin", origin)
           .containsEntry("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS")
           .containsEntry(
-              "Access-Control-Allow-Headers", "Authorization,Content-Type,Idempotency-Key")
+              "Access-Control-Allow-Headers",
+              "Authorization,Content-Type,Idempotency-Key,MCP-Protocol-Version")
           .containsEntry("Access-Control-Max-Age", "600")
           .containsEntry("Vary", "Origin");
       assertThat(response.getBody()).isNull();

@@ -75,6 +75,11 @@ public final class DevGateway implements AutoCloseable {
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
   private static final String API_ID = "local";
 
+  /**
+   * The path of the OAuth protected-resource metadata the 401 names (served by the mcp function).
+   */
+  public static final String PROTECTED_RESOURCE_METADATA = "/.well-known/oauth-protected-resource";
+
   private final CognitoAuthorizer authorizer;
   private final Map<String, LocalFunction> functions;
   private final Map<String, String> functionNames;
@@ -319,6 +324,11 @@ public final class DevGateway implements AutoCloseable {
         CognitoAuthorizer.Result auth =
             authorizer.authorize(exchange.getRequestHeaders().getFirst("Authorization"));
         if (auth instanceof CognitoAuthorizer.Unauthorized unauthorized) {
+          // As template.yaml's UNAUTHORIZED gateway response: where an MCP client learns how to
+          // sign in (RFC 9728).
+          out.set(
+              "WWW-Authenticate",
+              "Bearer resource_metadata=\"" + apiUri() + PROTECTED_RESOURCE_METADATA + "\"");
           status = gatewayError(exchange, 401, "Unauthorized", "UnauthorizedException");
           outcome = "unauthorized: " + unauthorized.reason();
           return;

@@ -69,6 +69,8 @@ public final class DevStack {
     // The api function's Lambda client must reach this gateway whatever AWS_ENDPOINT_URL_LAMBDA
     // says.
     System.setProperty("aws.endpointUrlLambda", gateway.lambdaUri().toString());
+    // What template.yaml sets as AUTHORIZATION_SERVER: the issuer of the (moto) user pool.
+    System.setProperty("authorization.server", info.issuer());
     Runtime.getRuntime()
         .addShutdownHook(
             Thread.ofPlatform()
@@ -107,6 +109,7 @@ public final class DevStack {
     Map<String, Object> stack = new LinkedHashMap<>();
     stack.put("api_url", gateway.apiUri().toString());
     env("WEB_URL").ifPresent(url -> stack.put("web_url", url));
+    stack.put("mcp_url", gateway.apiUri() + "/mcp");
     stack.put("webhook_url", gateway.webhookUri().toString());
     stack.put("aws_endpoint", info.endpoint().toString());
     stack.put("region", info.region());
@@ -209,6 +212,7 @@ public final class DevStack {
             "Agent Billy local stack is ready.",
             dashboard,
             "  API            " + gateway.apiUri(),
+            "  MCP (agents)   " + gateway.apiUri() + "/mcp",
             "  Function URL   " + gateway.webhookUri() + "/orgs/<org id>",
             "  Lambda Invoke  " + gateway.lambdaUri(),
             "  AWS (moto)     " + info.endpoint() + "  (user pool " + info.userPoolId() + ")",

@@ -46,6 +46,7 @@ class DevStackTest {
       assertThat(stack.keySet())
           .containsExactly(
               "api_url",
+              "mcp_url",
               "webhook_url",
               "aws_endpoint",
               "region",
@@ -56,6 +57,7 @@ class DevStackTest {
               "users",
               "demo_org_id");
       assertThat(stack.get("api_url")).isEqualTo(gateway.apiUri().toString());
+      assertThat(stack.get("mcp_url")).isEqualTo(gateway.apiUri() + "/mcp");
       assertThat(stack.get("webhook_url")).isEqualTo(gateway.webhookUri().toString());
       assertThat(stack.get("cognito"))
           .isEqualTo(Map.of("user_pool_id", "us-east-1_pool", "client_id", "client1"));

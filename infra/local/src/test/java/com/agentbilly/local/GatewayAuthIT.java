@@ -148,7 +148,7 @@ class GatewayAuthIT {
         // Exactly the caller's origin: a list (what SAM's Cors sent) fails every preflight.
         assertThat(response.header("Access-Control-Allow-Origin")).contains(origin);
         assertThat(response.header("Access-Control-Allow-Headers"))
-            .contains("Authorization,Content-Type,Idempotency-Key");
+            .contains("Authorization,Content-Type,Idempotency-Key,MCP-Protocol-Version");
         assertThat(response.header("Access-Control-Allow-Methods"))
             .contains("GET,POST,PUT,PATCH,DELETE,OPTIONS");
         // Answered by the api function, reached without a token.

@@ -103,6 +103,8 @@ public final class LocalStack {
               .start();
       // The api function's Lambda client reaches this gateway's (ephemeral) Invoke port.
       System.setProperty("aws.endpointUrlLambda", gateway.lambdaUri().toString());
+      // What template.yaml sets as AUTHORIZATION_SERVER: the issuer of the (moto) user pool.
+      System.setProperty("authorization.server", info.issuer());
       return new LocalStack(template, info, gateway);
     } catch (IOException e) {
       throw new IllegalStateException("Could not start the local stack: " + e.getMessage(), e);

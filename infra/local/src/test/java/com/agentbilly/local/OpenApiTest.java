@@ -116,9 +116,19 @@ class OpenApiTest {
   }
 
   @Test
-  void documentedRoutesAreExactlyThoseOfThePermissionMatrix() {
-    assertThat(operations.keySet())
-        .containsExactlyInAnyOrderElementsOf(PermissionMatrix.routes().keySet());
+  void documentedRoutesAreExactlyThoseOfThePermissionMatrixAndThePublicOnes() {
+    Set<Route> contract = new LinkedHashSet<>(PermissionMatrix.routes().keySet());
+    contract.addAll(PermissionMatrix.publicRoutes());
+    assertThat(operations.keySet()).containsExactlyInAnyOrderElementsOf(contract);
+  }
+
+  @Test
+  void thePublicRoutesAloneNeedNoToken() {
+    operations.forEach(
+        (route, operation) ->
+            assertThat(operation.get("security"))
+                .as(route.toString())
+                .isEqualTo(PermissionMatrix.publicRoutes().contains(route) ? List.of() : null));
   }
 
   @Test
@@ -138,11 +148,16 @@ class OpenApiTest {
   @Test
   void everyOperationAnswersTheGatewaysUnauthorizedAndOurInternalError() {
     operations.forEach(
-        (route, operation) ->
+        (route, operation) -> {
+          assertThat(map(operation.get("responses")))
+              .as(route.toString())
+              .containsEntry("500", Map.of("$ref", "#/components/responses/Internal"));
+          if (!PermissionMatrix.publicRoutes().contains(route)) {
             assertThat(map(operation.get("responses")))
                 .as(route.toString())
-                .containsEntry("401", Map.of("$ref", "#/components/responses/Unauthorized"))
-                .containsEntry("500", Map.of("$ref", "#/components/responses/Internal")));
+                .containsEntry("401", Map.of("$ref", "#/components/responses/Unauthorized"));
+          }
+        });
   }
 
   @Test

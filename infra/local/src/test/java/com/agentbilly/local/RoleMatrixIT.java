@@ -145,6 +145,9 @@ class RoleMatrixIT {
     "MANAGER,    DELETE, /orgs/{org}/invitations/{invitation_id}, 403",
     "OWNER,      DELETE, /orgs/{org}/invitations/{invitation_id}, 204",
     "NON_MEMBER, POST,   /invitations/accept,              404",
+    "NON_MEMBER, POST,   /mcp,                             200",
+    "NO_TOKEN,   POST,   /mcp,                             401",
+    "VIEWER,     GET,    /mcp,                             405",
   })
   void criticalCells(Caller caller, String method, String path, int expected) {
     Route route = Route.of(method, path);
@@ -204,8 +207,9 @@ class RoleMatrixIT {
     Map<Route, String> routes = new LinkedHashMap<>();
     for (SamTemplate.Function function : stack.template().functions()) {
       for (SamTemplate.ApiRoute route : function.apiRoutes()) {
-        if (!route.isPreflight()) {
-          routes.put(Route.of(route.method(), route.path()), function.logicalId());
+        Route parsed = Route.of(route.method(), route.path());
+        if (!route.isPreflight() && !PermissionMatrix.publicRoutes().contains(parsed)) {
+          routes.put(parsed, function.logicalId());
         }
       }
     }

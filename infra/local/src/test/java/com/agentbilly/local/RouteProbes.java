@@ -119,6 +119,9 @@ final class RouteProbes {
     // Audit
     probes.put(get("/orgs/{org}/audit"), ok());
     probes.put(get("/orgs/{org}/audit/verify"), ok());
+    // MCP: a ping is answered to any signed-in caller (each tool is checked as its own route)
+    probes.put(post("/mcp"), probe("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"ping\"}", 200));
+    probes.put(get("/mcp"), probe(null, 405));
     if (!probes.keySet().equals(PermissionMatrix.routes().keySet())) {
       throw new IllegalStateException("Every route of the permission matrix needs one probe.");
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.agentbilly.domain.PermissionMatrix;
+import com.agentbilly.domain.Route;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,11 +42,12 @@ class SamTemplateTest {
   }
 
   @Test
-  void readsTheFourFunctionsWithTheirHandlerClasses() {
+  void readsTheFiveFunctionsWithTheirHandlerClasses() {
     assertThat(template.functions())
         .extracting(SamTemplate.Function::logicalId, SamTemplate.Function::handlerClass)
         .containsExactlyInAnyOrder(
             tuple("ApiFunction", "com.agentbilly.api.ApiHandler"),
+            tuple("McpFunction", "com.agentbilly.mcp.McpHandler"),
             tuple("OnboardingFunction", "com.agentbilly.onboarding.OnboardingHandler"),
             tuple("SyncFunction", "com.agentbilly.sync.SyncHandler"),
             tuple("WebhookFunction", "com.agentbilly.webhook.WebhookHandler"));
@@ -167,7 +170,10 @@ class SamTemplateTest {
             r ->
                 assertThat(r.authorized())
                     .as(r.eventName())
-                    .isEqualTo(!r.method().equals("OPTIONS")));
+                    .isEqualTo(
+                        !r.method().equals("OPTIONS")
+                            && !PermissionMatrix.publicRoutes()
+                                .contains(Route.of(r.method(), r.path()))));
     assertThat(template.function("ApiFunction").apiRoutes())
         .filteredOn(r -> r.method().equals("OPTIONS"))
         .hasSize(paths.size());

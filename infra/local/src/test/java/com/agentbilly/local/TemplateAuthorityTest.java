@@ -117,6 +117,17 @@ class TemplateAuthorityTest {
   }
 
   @Test
+  void theMcpFunctionAppendsToTheAuditChainButNeverChangesOrDeletesIt() {
+    Map<String, Set<String>> writable = writableActions("McpFunction");
+    assertThat(writable.get("audit chain")).containsExactly("dynamodb:PutItem");
+    assertThat(writable.get("audit once-markers")).containsExactly("dynamodb:PutItem");
+    assertThat(
+            simulator("McpFunction")
+                .evaluate(tableRequest("dynamodb:DeleteItem", "ORG#" + ORG + "#AUDIT")))
+        .isEqualTo(Decision.EXPLICITLY_DENIED);
+  }
+
+  @Test
   void aWebhookRoleWriteToAMembershipItemIsDenied() {
     // The attack of issue #15: code run in the public webhook function making itself an owner.
     PolicySimulator webhook = simulator("WebhookFunction");
@@ -144,7 +155,12 @@ class TemplateAuthorityTest {
   @Test
   void readsStayOpenForEveryFunction() {
     for (String function :
-        List.of("ApiFunction", "OnboardingFunction", "SyncFunction", "WebhookFunction")) {
+        List.of(
+            "ApiFunction",
+            "McpFunction",
+            "OnboardingFunction",
+            "SyncFunction",
+            "WebhookFunction")) {
       assertThat(simulator(function).allows(tableRequest("dynamodb:GetItem", "ORG#" + ORG)))
           .as(function)
           .isTrue();
@@ -171,7 +187,12 @@ class TemplateAuthorityTest {
   void eachFunctionReadsExactlyTheSecretsItNeeds() {
     Map<String, Set<String>> readable = new TreeMap<>();
     for (String function :
-        List.of("ApiFunction", "OnboardingFunction", "SyncFunction", "WebhookFunction")) {
+        List.of(
+            "ApiFunction",
+            "McpFunction",
+            "OnboardingFunction",
+            "SyncFunction",
+            "WebhookFunction")) {
       PolicySimulator role = simulator(function);
       readable.put(
           function,
@@ -188,6 +209,8 @@ class TemplateAuthorityTest {
             Map.of(
                 "ApiFunction",
                 Set.of("viewer", "operator", "manager", "_stack/cursor-key", "_stack/audit-key"),
+                "McpFunction",
+                Set.of("viewer", "operator", "manager", "_stack/cursor-key", "_stack/audit-key"),
                 "OnboardingFunction",
                 Set.of("_stack/fingerprint-key", "_stack/audit-key"),
                 "SyncFunction",
@@ -202,7 +225,12 @@ class TemplateAuthorityTest {
   void eachFunctionDecryptsOnlyItsOwnSecretsThroughSecretsManager() {
     Map<String, Set<String>> decryptable = new TreeMap<>();
     for (String function :
-        List.of("ApiFunction", "OnboardingFunction", "SyncFunction", "WebhookFunction")) {
+        List.of(
+            "ApiFunction",
+            "McpFunction",
+            "OnboardingFunction",
+            "SyncFunction",
+            "WebhookFunction")) {
       decryptable.put(
           function,
           SECRETS.entrySet().stream()
@@ -216,6 +244,8 @@ class TemplateAuthorityTest {
         .isEqualTo(
             Map.of(
                 "ApiFunction",
+                Set.of("viewer", "operator", "manager", "_stack/cursor-key", "_stack/audit-key"),
+                "McpFunction",
                 Set.of("viewer", "operator", "manager", "_stack/cursor-key", "_stack/audit-key"),
                 "OnboardingFunction",
                 Set.of(
@@ -237,7 +267,12 @@ class TemplateAuthorityTest {
   void ourOwnContextDecryptsOnlyForEachFunctionsPurposes() {
     Map<String, Set<String>> purposes = new TreeMap<>();
     for (String function :
-        List.of("ApiFunction", "OnboardingFunction", "SyncFunction", "WebhookFunction")) {
+        List.of(
+            "ApiFunction",
+            "McpFunction",
+            "OnboardingFunction",
+            "SyncFunction",
+            "WebhookFunction")) {
       purposes.put(
           function,
           Stream.of("viewer", "operator", "manager", "sync", "webhook")
@@ -248,6 +283,7 @@ class TemplateAuthorityTest {
         .isEqualTo(
             Map.of(
                 "ApiFunction", Set.of("viewer", "operator", "manager"),
+                "McpFunction", Set.of("viewer", "operator", "manager"),
                 "OnboardingFunction", Set.of(),
                 "SyncFunction", Set.of("sync"),
                 "WebhookFunction", Set.of("webhook", "sync")));
@@ -281,7 +317,12 @@ class TemplateAuthorityTest {
   @Test
   void noUseOfTheKeyIsUnboundFromAnEncryptionContext() {
     for (String function :
-        List.of("ApiFunction", "OnboardingFunction", "SyncFunction", "WebhookFunction")) {
+        List.of(
+            "ApiFunction",
+            "McpFunction",
+            "OnboardingFunction",
+            "SyncFunction",
+            "WebhookFunction")) {
       for (String action : List.of("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")) {
         assertThat(keyUseAllowed(function, action, Map.of())).as(function + " " + action).isFalse();
       }

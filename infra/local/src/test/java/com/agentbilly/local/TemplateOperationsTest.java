@@ -42,7 +42,7 @@ class TemplateOperationsTest {
 
   @Test
   void everyFunctionLogsJsonToItsOwnLogGroupUnderLambdasNameWithRetention() {
-    assertThat(template.functions()).hasSize(4);
+    assertThat(template.functions()).hasSize(5);
     for (SamTemplate.Function f : template.functions()) {
       Map<String, Object> props = template.properties(f.logicalId());
       String functionName = subText(props.get("FunctionName"), f.logicalId() + " FunctionName");
@@ -65,7 +65,7 @@ class TemplateOperationsTest {
   void everyLogGroupHasTheRetentionParameterAndGoesWithTheStack() {
     List<String> groups = template.logicalIdsOfType(LOG_GROUP);
 
-    assertThat(groups).hasSize(6);
+    assertThat(groups).hasSize(7);
     for (String group : groups) {
       assertRetention(group);
       Map<String, Object> resource = map(template.resources().get(group));

@@ -37,6 +37,7 @@ import org.yaml.snakeyaml.Yaml;
 class TemplatePolicyTest {
 
   private static final String API = "ApiFunction";
+  private static final String MCP = "McpFunction";
   private static final String ONBOARDING = "OnboardingFunction";
   private static final String SYNC = "SyncFunction";
   private static final String WEBHOOK = "WebhookFunction";
@@ -80,6 +81,20 @@ class TemplatePolicyTest {
               "secretsmanager:GetSecretValue",
               "kms:Decrypt",
               "lambda:InvokeFunction"),
+          // The api's reads and actions, and nothing else: it cannot start a sync.
+          MCP,
+          Set.of(
+              "dynamodb:GetItem",
+              "dynamodb:PutItem",
+              "dynamodb:UpdateItem",
+              "dynamodb:DeleteItem",
+              "dynamodb:Query",
+              "dynamodb:BatchGetItem",
+              "dynamodb:BatchWriteItem",
+              "dynamodb:TransactWriteItems",
+              "dynamodb:ConditionCheckItem",
+              "secretsmanager:GetSecretValue",
+              "kms:Decrypt"),
           ONBOARDING,
           Set.of(
               "dynamodb:GetItem",
@@ -123,6 +138,7 @@ class TemplatePolicyTest {
   private static final Map<String, Set<String>> DECRYPTABLE_PURPOSES =
       Map.of(
           API, Set.of("viewer", "operator", "manager"),
+          MCP, Set.of("viewer", "operator", "manager"),
           ONBOARDING, Set.of(),
           SYNC, Set.of("sync"),
           WEBHOOK, Set.of("webhook", "sync"));
@@ -1116,7 +1132,12 @@ class TemplatePolicyTest {
           }
           continue;
         }
-        if (!matrix.contains(route)) {
+        if (!r.authorized()) {
+          // Served without a token: allowed only for the routes the matrix names as public.
+          if (!PermissionMatrix.publicRoutes().contains(route)) {
+            violations.add(name + ": " + route + " has no authorizer and is not a public route");
+          }
+        } else if (!matrix.contains(route)) {
           violations.add(name + ": " + route + " is not in PermissionMatrix.routes()");
         }
         String other = servedBy.putIfAbsent(route, name);
@@ -1136,10 +1157,18 @@ class TemplatePolicyTest {
               (name, event) -> {
                 Map<String, Object> e = map(event);
                 Map<String, Object> props = map(e.getOrDefault("Properties", Map.of()));
-                boolean preflight =
-                    "OPTIONS".equals(props.get("Method"))
-                        && Map.of("Authorizer", "NONE").equals(props.get("Auth"));
-                if ("Api".equals(e.get("Type")) && props.containsKey("Auth") && !preflight) {
+                boolean withoutAuthorizer = Map.of("Authorizer", "NONE").equals(props.get("Auth"));
+                boolean preflight = "OPTIONS".equals(props.get("Method")) && withoutAuthorizer;
+                // The OAuth metadata an MCP client reads before it has a token (RFC 9728).
+                boolean publicRoute =
+                    withoutAuthorizer
+                        && props.get("Method") instanceof String method
+                        && props.get("Path") instanceof String path
+                        && PermissionMatrix.publicRoutes().contains(Route.of(method, path));
+                if ("Api".equals(e.get("Type"))
+                    && props.containsKey("Auth")
+                    && !preflight
+                    && !publicRoute) {
                   overrides.add(f.logicalId() + "/" + name);
                 }
               });
