@@ -3,6 +3,7 @@ package com.agentbilly.mcp;
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.dynamodb.DynamoDbIdempotencyStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorAggregates;
+import com.agentbilly.adapter.dynamodb.DynamoDbRefundLimitStore;
 import com.agentbilly.adapter.stripe.StripeApiActions;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
@@ -84,7 +85,8 @@ public class McpBeans {
             new GuardedMirrorWrite(
                 mirror, new StripeApiObjectFetcher(vault, SecretPurpose.MANAGER, stripe, clock)),
             audit,
-            clock);
+            clock,
+            new DynamoDbRefundLimitStore(dynamo, settings.tableName()));
     return new McpEndpoint(
         new McpTools(
             McpRoutes.router(
