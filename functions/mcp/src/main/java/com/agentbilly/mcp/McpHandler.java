@@ -1,6 +1,10 @@
 package com.agentbilly.mcp;
 
 import com.agentbilly.config.FunctionContext;
+import com.agentbilly.domain.ApiProblem;
+import com.agentbilly.domain.ErrorCode;
+import com.agentbilly.http.ApiResponse;
+import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -64,14 +68,40 @@ public final class McpHandler
               "Bearer resource_metadata=\"" + baseUrl(event) + METADATA_PATH + "\""),
           Json.write(Map.of("message", "Unauthorized")));
     }
-    String body = event.getBody();
-    if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-      body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+    String body;
+    try {
+      body = body(event);
+    } catch (ApiProblem problem) {
+      // Refused before JSON-RPC parsing, in the API's error shape: the gateway's limit, not MCP's.
+      ApiResponse refusal = ApiResponse.error(problem);
+      return respond(refusal.status(), Map.of(), Json.write(refusal.body()));
     }
     McpProtocol.Answer answer =
         protocol.handle(
             body, header(event, "mcp-protocol-version"), claims, requestId(event, context));
     return respond(answer.status(), Map.of(), answer.body());
+  }
+
+  /** The POST body as text, refused over {@link ApiRouter#MAX_BODY_BYTES} like the API's bodies. */
+  private static String body(APIGatewayProxyRequestEvent event) {
+    String body = event.getBody();
+    if (body == null) {
+      return null;
+    }
+    byte[] bytes;
+    if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+      try {
+        bytes = Base64.getMimeDecoder().decode(body);
+      } catch (IllegalArgumentException e) {
+        throw new ApiProblem(ErrorCode.INVALID_REQUEST, "The body is not valid base64.");
+      }
+    } else {
+      bytes = body.getBytes(StandardCharsets.UTF_8);
+    }
+    if (bytes.length > ApiRouter.MAX_BODY_BYTES) {
+      throw new ApiProblem(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 256 KiB.");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   private APIGatewayProxyResponseEvent metadata(APIGatewayProxyRequestEvent event) {

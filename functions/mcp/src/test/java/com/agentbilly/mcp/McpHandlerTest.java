@@ -96,4 +96,45 @@ class McpHandlerTest {
     assertThat(response.getStatusCode()).isEqualTo(202);
     assertThat(response.getBody()).isNull();
   }
+
+  @Test
+  void aBodyOverTheApisLimitIsPayloadTooLargeBeforeAnyJsonRpc() throws Exception {
+    String padding = "x".repeat(ApiRouter.MAX_BODY_BYTES);
+    String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"" + padding + "\"}";
+
+    APIGatewayProxyResponseEvent response =
+        handler.handleRequest(
+            request("POST", "/mcp").as("u-1", "u@x.test").body(huge).build(), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(413);
+    assertThat(Json.read(response.getBody()).at("/error/code").asText())
+        .isEqualTo("payload_too_large");
+  }
+
+  @Test
+  void aBodyAtTheLimitIsStillAnswered() {
+    String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"\"}";
+    String padding = "x".repeat(ApiRouter.MAX_BODY_BYTES - ping.length());
+    String atLimit = ping.replace("\"pad\":\"\"", "\"pad\":\"" + padding + "\"");
+
+    APIGatewayProxyResponseEvent response =
+        handler.handleRequest(
+            request("POST", "/mcp").as("u-1", "u@x.test").body(atLimit).build(), null);
+
+    assertThat(atLimit).hasSize(ApiRouter.MAX_BODY_BYTES);
+    assertThat(response.getStatusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aBodyThatIsNotBase64IsInvalidRequest() throws Exception {
+    APIGatewayProxyRequestEvent event =
+        request("POST", "/mcp").as("u-1", "u@x.test").body("not base64 !").build();
+    event.setIsBase64Encoded(true);
+
+    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    assertThat(Json.read(response.getBody()).at("/error/code").asText())
+        .isEqualTo("invalid_request");
+  }
 }
