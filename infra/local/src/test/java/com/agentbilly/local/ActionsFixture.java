@@ -2,7 +2,12 @@ package com.agentbilly.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.agentbilly.adapter.dynamodb.DynamoDbIdempotencyStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbRefundLimitStore;
+import com.agentbilly.adapter.stripe.StripeApiActions;
+import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
+import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.ApiRoutes;
 import com.agentbilly.api.ApiServices;
@@ -18,8 +23,13 @@ import com.agentbilly.config.Settings;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.Role;
+import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.http.RequestAuditor;
+import com.agentbilly.mirror.GuardedMirrorWrite;
+import com.agentbilly.port.IdempotencyStore;
 import com.agentbilly.port.KeyMetadataStore;
+import com.agentbilly.port.KeyVault;
+import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import com.agentbilly.port.SyncStateStore;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -176,6 +186,34 @@ final class ActionsFixture {
                 context.getBean(InvitationService.class),
                 context.getBean(SummaryReads.class),
                 actions.apply(context))));
+  }
+
+  /**
+   * The api function's manager actions wired as {@code ApiBeans} wires them, from the same beans,
+   * except for their idempotency records and their audit, which the test chooses.
+   */
+  static ManagerActionRoutes actions(
+      ApplicationContext context, IdempotencyStore records, RequestAuditor audit) {
+    Settings settings = context.getBean(Settings.class);
+    KeyVault vault = context.getBean(KeyVault.class);
+    Clock clock = context.getBean(Clock.class);
+    StripeClients clients = StripeClients.interactive(settings.stripeApiBase());
+    return new ManagerActionRoutes(
+        vault,
+        new StripeApiActions(clients),
+        records,
+        new GuardedMirrorWrite(
+            context.getBean(MirrorStore.class),
+            new StripeApiObjectFetcher(vault, SecretPurpose.MANAGER, clients, clock)),
+        audit,
+        clock,
+        new DynamoDbRefundLimitStore(context.getBean(DynamoDbClient.class), settings.tableName()));
+  }
+
+  /** The stack's idempotency records, as the api function keeps them. */
+  static IdempotencyStore records(ApplicationContext context) {
+    return new DynamoDbIdempotencyStore(
+        context.getBean(DynamoDbClient.class), context.getBean(Settings.class).tableName());
   }
 
   /** A second dev gateway on free ports whose api function is {@code api}; close it after use. */

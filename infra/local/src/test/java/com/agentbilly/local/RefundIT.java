@@ -2,21 +2,10 @@ package com.agentbilly.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.agentbilly.adapter.dynamodb.DynamoDbIdempotencyStore;
-import com.agentbilly.adapter.dynamodb.DynamoDbRefundLimitStore;
-import com.agentbilly.adapter.stripe.StripeApiActions;
-import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
-import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.actions.ManagerActionRoutes;
-import com.agentbilly.config.Settings;
-import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.http.RequestAuditor;
-import com.agentbilly.mirror.GuardedMirrorWrite;
 import com.agentbilly.port.IdempotencyStore;
-import com.agentbilly.port.KeyVault;
-import com.agentbilly.port.MirrorStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -332,12 +321,7 @@ class RefundIT {
   /** The real actions wiring, except that completing a record fails the first time. */
   static ManagerActionRoutes actions(
       io.micronaut.context.ApplicationContext context, AtomicBoolean completionFails) {
-    Settings settings = context.getBean(Settings.class);
-    KeyVault vault = context.getBean(KeyVault.class);
-    Clock clock = context.getBean(Clock.class);
-    StripeClients clients = StripeClients.interactive(settings.stripeApiBase());
-    IdempotencyStore real =
-        new DynamoDbIdempotencyStore(context.getBean(DynamoDbClient.class), settings.tableName());
+    IdempotencyStore real = ActionsFixture.records(context);
     IdempotencyStore completionFailsOnce =
         new IdempotencyStore() {
           @Override
@@ -369,16 +353,8 @@ class RefundIT {
             real.markAudited(request, fingerprint);
           }
         };
-    return new ManagerActionRoutes(
-        vault,
-        new StripeApiActions(clients),
-        completionFailsOnce,
-        new GuardedMirrorWrite(
-            context.getBean(MirrorStore.class),
-            new StripeApiObjectFetcher(vault, SecretPurpose.MANAGER, clients, clock)),
-        context.getBean(RequestAuditor.class),
-        clock,
-        new DynamoDbRefundLimitStore(context.getBean(DynamoDbClient.class), settings.tableName()));
+    return ActionsFixture.actions(
+        context, completionFailsOnce, context.getBean(RequestAuditor.class));
   }
 
   /** Sends the request, and again while it is answered 409 request_in_progress. */

@@ -8,21 +8,30 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on a free local port in front of one server, which a test can switch dark: open
  * connections are cut, and new ones are accepted but never answered — to a client, the server has
  * stopped answering. Lets a test give one SDK client a real outage without stopping a server other
- * tests share.
+ * tests share. It can also be switched slow: every n-th answer the server starts (its first bytes
+ * after a request) is held back for a while before it is passed on, so a client meets late answers
+ * (past its timeout, an answer lost after the server acted on the request).
  */
 final class SwitchableProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final InetSocketAddress target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger answers = new AtomicInteger();
+  private final AtomicInteger delayed = new AtomicInteger();
   private volatile boolean dark;
+  private volatile Duration delay = Duration.ZERO;
+  private volatile int everyNth = 1;
 
   SwitchableProxy(URI target) throws IOException {
     this.target = new InetSocketAddress(target.getHost(), target.getPort());
@@ -42,10 +51,22 @@ final class SwitchableProxy implements AutoCloseable {
     open.clear();
   }
 
-  /** Forwards again. */
+  /** Holds every {@code everyNth} answer the server starts back for {@code delay}. */
+  void slowDown(Duration delay, int everyNth) {
+    this.everyNth = everyNth;
+    this.delay = delay;
+  }
+
+  /** How many answers were held back since the proxy started. */
+  int delayedAnswers() {
+    return delayed.get();
+  }
+
+  /** Forwards again, at full speed. */
   void comeBack() {
     open.forEach(SwitchableProxy::closeQuietly);
     open.clear();
+    delay = Duration.ZERO;
     dark = false;
   }
 
@@ -71,8 +92,9 @@ final class SwitchableProxy implements AutoCloseable {
       try {
         Socket upstream = new Socket(target.getAddress(), target.getPort());
         open.add(upstream);
-        Thread.ofVirtual().start(() -> pipe(client, upstream));
-        Thread.ofVirtual().start(() -> pipe(upstream, client));
+        AtomicBoolean asked = new AtomicBoolean();
+        Thread.ofVirtual().start(() -> forward(client, upstream, asked));
+        Thread.ofVirtual().start(() -> answer(upstream, client, asked));
       } catch (IOException e) {
         closeQuietly(client);
       }
@@ -88,14 +110,48 @@ final class SwitchableProxy implements AutoCloseable {
     }
   }
 
-  private static void pipe(Socket from, Socket to) {
-    try {
-      from.getInputStream().transferTo(to.getOutputStream());
+  /** Passes the client's requests on, noting that an answer is due. */
+  private static void forward(Socket client, Socket upstream, AtomicBoolean asked) {
+    byte[] buffer = new byte[16 * 1024];
+    try (InputStream in = client.getInputStream();
+        OutputStream out = upstream.getOutputStream()) {
+      int read;
+      while ((read = in.read(buffer)) >= 0) {
+        asked.set(true);
+        out.write(buffer, 0, read);
+        out.flush();
+      }
     } catch (IOException e) {
       // one side closed: close both below
     } finally {
-      closeQuietly(from);
-      closeQuietly(to);
+      closeQuietly(client);
+      closeQuietly(upstream);
+    }
+  }
+
+  /** Passes the server's answers on, holding the start of some back while the proxy is slow. */
+  private void answer(Socket upstream, Socket client, AtomicBoolean asked) {
+    byte[] buffer = new byte[16 * 1024];
+    try (InputStream in = upstream.getInputStream();
+        OutputStream out = client.getOutputStream()) {
+      int read;
+      while ((read = in.read(buffer)) >= 0) {
+        Duration hold = delay;
+        boolean starts = asked.getAndSet(false);
+        if (starts && !hold.isZero() && answers.incrementAndGet() % everyNth == 0) {
+          delayed.incrementAndGet();
+          Thread.sleep(hold);
+        }
+        out.write(buffer, 0, read);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // one side closed: close both below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeQuietly(upstream);
+      closeQuietly(client);
     }
   }
 

@@ -1,30 +1,46 @@
 package com.agentbilly.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
+import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.domain.Backoff;
 import com.agentbilly.domain.OrgId;
+import com.agentbilly.domain.mirror.ListPage;
+import com.agentbilly.domain.mirror.ListQuery;
+import com.agentbilly.domain.mirror.MirrorDocument;
 import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.domain.mirror.WriteOutcome;
 import com.agentbilly.domain.sync.SyncState;
 import com.agentbilly.domain.sync.SyncStatus;
+import com.agentbilly.port.MirrorStore;
 import com.agentbilly.sync.OrgSync;
 import com.agentbilly.sync.SyncRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.net.ApiResource.RequestMethod;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The sync engine against localstripe behind the permission layer, with a small account (two pages
  * of customers): catch-up through {@code /v1/events} (localstripe's own events, and recorded pages
  * of the types it never sends), 429 and 503 storms, a conflict Stripe says to retry and a permanent
- * 500 injected through the layer, and the schedule.
+ * 500 injected through the layer, the schedule, and DynamoDB going dark mid-page or answering late
+ * (through a {@link SwitchableProxy} in front of moto, so the real SDK meets the fault).
  */
 @WithLocalStack
 class SyncFaultsIT extends SyncItSupport {
@@ -226,5 +242,106 @@ class SyncFaultsIT extends SyncItSupport {
         assertThat(ledger().contains(org, event.get("id").asText())).isTrue();
       }
     }
+  }
+
+  @Test
+  void dynamoDbGoingDarkMidPageFailsTheRunAndTheNextRunLeavesTheMirrorEqualToStripe()
+      throws Exception {
+    OrgId org = newOrgWithSyncKey("Sync IT storage dark");
+    // 3 products and 6 prices, the first page of 100 customers, then 10 of the second page.
+    int darkAfterWrites = 3 + 6 + 100 + 10;
+    try (SwitchableProxy proxy = new SwitchableProxy(URI.create(requiredEnv("AWS_ENDPOINT_URL")));
+        DynamoDbClient proxied = proxiedDynamoDb(proxy)) {
+      MirrorStore goesDark = afterWrites(mirrorOn(proxied), darkAfterWrites, proxy::goDark);
+      OrgSync sync = SyncEngine.orgSync(proxied, kms, secrets, goesDark, RATE, Backoff.standard());
+
+      // Saving the failure meets the same outage, so the run ends with the storage error: the
+      // invocation fails, and the sync lease's expiry frees the org for the next run.
+      assertThatThrownBy(() -> sync.run(org, PLENTY)).isInstanceOf(SdkClientException.class);
+    }
+
+    SyncState dark = states.load(org);
+    assertThat(dark.status()).isEqualTo(SyncStatus.RUNNING);
+    assertThat(dark.currentType()).isEqualTo(ObjectType.CUSTOMER);
+    assertThat(dark.counts().get(ObjectType.CUSTOMER)).isEqualTo(100);
+    assertThat(mirrorLists(org, true).get(ObjectType.CUSTOMER)).hasSize(110);
+
+    OrgSync.Outcome next = orgSync(Backoff.standard()).run(org, PLENTY);
+
+    assertThat(next).isEqualTo(OrgSync.Outcome.COMPLETED);
+    Map<ObjectType, TreeSet<String>> listed = stripeLists();
+    assertThat(mirrorLists(org, true)).isEqualTo(listed);
+    SyncState state = states.load(org);
+    assertThat(state.status()).isEqualTo(SyncStatus.IDLE);
+    assertThat(state.counts()).isEqualTo(sizes(listed));
+    assertThat(state.lastError()).isNull();
+  }
+
+  @Test
+  void dynamoDbAnsweringLatePastTheClientsTimeoutIsRiddenOutByRetriesInOneRun() throws Exception {
+    OrgId org = newOrgWithSyncKey("Sync IT storage slow");
+    OrgSync.Outcome outcome;
+    int late;
+    try (SwitchableProxy proxy = new SwitchableProxy(URI.create(requiredEnv("AWS_ENDPOINT_URL")));
+        DynamoDbClient proxied = proxiedDynamoDb(proxy)) {
+      // Every 8th answer arrives after the client gave up on it (socket timeout 700 ms), often
+      // for a write DynamoDB made: the SDK's retry then meets its own write.
+      proxy.slowDown(Duration.ofMillis(1000), 8);
+
+      outcome =
+          SyncEngine.orgSync(proxied, kms, secrets, mirrorOn(proxied), RATE, Backoff.standard())
+              .run(org, PLENTY);
+      late = proxy.delayedAnswers();
+    }
+
+    assertThat(outcome).isEqualTo(OrgSync.Outcome.COMPLETED);
+    assertThat(late).as("answers held back").isGreaterThanOrEqualTo(3);
+    Map<ObjectType, TreeSet<String>> listed = stripeLists();
+    assertThat(mirrorLists(org, true)).isEqualTo(listed);
+    SyncState state = states.load(org);
+    assertThat(state.status()).isEqualTo(SyncStatus.IDLE);
+    assertThat(state.counts()).isEqualTo(sizes(listed));
+  }
+
+  /** DynamoDB through {@code proxy}, with timeouts short enough for an outage to show quickly. */
+  private static DynamoDbClient proxiedDynamoDb(SwitchableProxy proxy) {
+    return DynamoDbClient.builder()
+        .endpointOverride(proxy.uri())
+        .httpClient(
+            UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofMillis(500))
+                .socketTimeout(Duration.ofMillis(700))
+                .build())
+        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(4)))
+        .build();
+  }
+
+  private MirrorStore mirrorOn(DynamoDbClient client) {
+    return new DynamoDbMirrorStore(client, stack.info().table(), new byte[32], Clock.systemUTC());
+  }
+
+  /** {@code mirror}, running {@code fault} right after its {@code writes}-th write. */
+  private static MirrorStore afterWrites(MirrorStore mirror, int writes, Runnable fault) {
+    AtomicInteger done = new AtomicInteger();
+    return new MirrorStore() {
+      @Override
+      public WriteOutcome write(OrgId org, MirrorDocument document) {
+        WriteOutcome outcome = mirror.write(org, document);
+        if (done.incrementAndGet() == writes) {
+          fault.run();
+        }
+        return outcome;
+      }
+
+      @Override
+      public Optional<MirrorItem> get(OrgId org, ObjectType type, String id) {
+        return mirror.get(org, type, id);
+      }
+
+      @Override
+      public ListPage list(OrgId org, ListQuery query) {
+        return mirror.list(org, query);
+      }
+    };
   }
 }

@@ -210,6 +210,10 @@ public final class DynamoDbAuditLog implements AuditLog {
         }
         return Optional.of(new AuditEntry(id, at, event, prevHash, hash));
       } catch (ConditionalCheckFailedException taken) {
+        if (holdsOwnEntry(entry, hash)) {
+          // Our write landed but its answer was lost; the SDK's retry met the entry it wrote.
+          return Optional.of(new AuditEntry(id, at, event, prevHash, hash));
+        }
         if (attempt < MAX_APPEND_ATTEMPTS) {
           pauseBeforeRetry.accept(attempt);
         }
@@ -232,6 +236,28 @@ public final class DynamoDbAuditLog implements AuditLog {
             + " was still contended after "
             + MAX_APPEND_ATTEMPTS
             + " attempts");
+  }
+
+  /**
+   * Whether the position {@code entry} wanted holds {@code entry} itself: its hash covers the
+   * previous hash, the id, the time to the millisecond and the event, so another writer's entry
+   * never matches.
+   */
+  private boolean holdsOwnEntry(Map<String, AttributeValue> entry, String hash) {
+    Map<String, AttributeValue> stored =
+        dynamo
+            .getItem(
+                get ->
+                    get.tableName(table)
+                        .key(
+                            Map.of(
+                                TableKeys.PK,
+                                entry.get(TableKeys.PK),
+                                TableKeys.SK,
+                                entry.get(TableKeys.SK)))
+                        .consistentRead(true))
+            .item();
+    return stored != null && hash.equals(string(stored, HASH));
   }
 
   private void putWithMarker(

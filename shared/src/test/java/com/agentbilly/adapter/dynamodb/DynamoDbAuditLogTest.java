@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -135,6 +137,20 @@ class DynamoDbAuditLogTest {
     assertThat(entry.prevHash()).isEqualTo(rivalEntries.getFirst().hash());
     assertThat(table.puts).hasSize(3);
     assertThat(log.verify(ORG)).isEqualTo(new Verification(true, 2, null));
+  }
+
+  @Test
+  void aWriteWhoseAnswerWasLostIsAppendedOnceNotAgainAtTheNextPosition() {
+    log.append(ORG, keyConnected("req-1"));
+    table.loseNextAnswer = true;
+
+    AuditEntry second = log.append(ORG, keyConnected("req-2"));
+    AuditEntry third = log.append(ORG, keyConnected("req-3"));
+
+    assertThat(second.id()).isEqualTo("aud_000000000002");
+    assertThat(third.id()).isEqualTo("aud_000000000003");
+    assertThat(table.items(PK)).hasSize(3);
+    assertThat(log.verify(ORG).valid()).isTrue();
   }
 
   @Test
@@ -497,6 +513,7 @@ class DynamoDbAuditLogTest {
     final List<QueryRequest> queries = new ArrayList<>();
     Runnable beforeNextPut;
     boolean alwaysConflict;
+    boolean loseNextAnswer;
     int maxItemsPerResponse = Integer.MAX_VALUE;
 
     @Override
@@ -514,7 +531,19 @@ class DynamoDbAuditLogTest {
         throw ConditionalCheckFailedException.builder().message("taken").build();
       }
       put(item);
+      if (loseNextAnswer) {
+        // What the SDK's retry of a write whose answer was lost meets: the write it made.
+        loseNextAnswer = false;
+        throw ConditionalCheckFailedException.builder().message("taken").build();
+      }
       return PutItemResponse.builder().build();
+    }
+
+    @Override
+    public GetItemResponse getItem(GetItemRequest request) {
+      Map<String, AttributeValue> item =
+          partition(request.key().get("pk").s()).get(request.key().get("sk").s());
+      return GetItemResponse.builder().item(item).build();
     }
 
     @Override
