@@ -64,8 +64,10 @@ public class CoreBeans {
 
   /** Held by the context so the CRaC registration lives as long as the container. */
   @Singleton
-  SnapStartRestore snapStartRestore(StackSecrets secrets) {
-    return SnapStartRestore.reloading(secrets);
+  SnapStartRestore snapStartRestore(
+      StackSecrets secrets, DynamoDbClient dynamo, Settings settings) {
+    return SnapStartRestore.primingAndReloading(
+        () -> Priming.warm(dynamo, settings.tableName()), secrets);
   }
 
   @Singleton

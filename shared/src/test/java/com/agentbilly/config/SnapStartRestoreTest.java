@@ -27,4 +27,28 @@ class SnapStartRestoreTest {
         .isEqualTo("b".repeat(64));
     assertThat(secretsManager.reads("audit")).isEqualTo(2);
   }
+
+  @Test
+  void primingRunsBeforeTheSnapshotAndTheSecretsAreReadAgainAfterTheRestore() {
+    FakeSecretsManager secretsManager = new FakeSecretsManager();
+    secretsManager.putString("audit", "a".repeat(64));
+    StackSecrets secrets =
+        new StackSecrets(secretsManager, new Settings(Map.of("AUDIT_SECRET_ID", "audit")));
+    java.util.concurrent.atomic.AtomicInteger primed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    SnapStartRestore restore =
+        SnapStartRestore.primingAndReloading(primed::incrementAndGet, secrets);
+    secrets.auditKey();
+
+    restore.beforeCheckpoint(null);
+
+    assertThat(primed.get()).isEqualTo(1);
+    assertThat(secretsManager.reads("audit")).isEqualTo(1);
+
+    SnapStartRestore.simulateSnapshotAndRestore();
+    secrets.auditKey();
+
+    assertThat(primed.get()).isEqualTo(2);
+    assertThat(secretsManager.reads("audit")).isEqualTo(2);
+  }
 }

@@ -55,11 +55,34 @@ public final class ColdStartBenchmark {
   private static final String USER = "bench-coldstart";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern BENCH =
-      Pattern.compile("BENCH ready_ms=(\\d+) first_ms=([0-9.]+) status=(\\S*)");
+      Pattern.compile(
+          "BENCH ready_ms=(\\d+) first_ms=([0-9.]+) snapshot_ms=(-?[0-9]+) status=(\\S*)");
 
-  record Function(String name, String handler, String artifact, String expected) {}
+  /** A function to start; {@code event} names its event file, {@code jvm} its own JVM flags. */
+  record Function(
+      String name,
+      String handler,
+      String artifact,
+      String expected,
+      String event,
+      List<String> jvm) {
 
-  record Result(Function function, double ready, double first, String statuses) {
+    Function(String name, String handler, String artifact, String expected) {
+      this(name, handler, artifact, expected, name, List.of());
+    }
+
+    /** The same function with SnapStart's hooks run before its first invocation. */
+    Function restored(boolean primed) {
+      List<String> flags = new ArrayList<>(List.of("-Dbench.snapshot=true"));
+      if (!primed) {
+        flags.add("-Dagentbilly.priming=false");
+      }
+      return new Function(
+          name + (primed ? " primed" : " restored"), handler, artifact, expected, event, flags);
+    }
+  }
+
+  record Result(Function function, double ready, double first, double snapshot, String statuses) {
     double total() {
       return ready + first;
     }
@@ -72,9 +95,11 @@ public final class ColdStartBenchmark {
     Path harness = null;
     Path out = Path.of(".local/bench/coldstart");
     List<String> jvm = new ArrayList<>();
+    boolean snapStart = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--snapstart" -> snapStart = true;
         case "--build" -> build = Path.of(args[++i]);
         case "--harness" -> harness = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
@@ -113,7 +138,8 @@ public final class ColdStartBenchmark {
         new Membership(org, "Cold start benchmark", USER, USER + "@bench.test", Role.OWNER, now));
     vault.put(org, SecretPurpose.WEBHOOK, secret);
     try {
-      new ColdStartBenchmark().run(runs, build, harness, out, jvm, org, secret, System.out);
+      new ColdStartBenchmark()
+          .run(runs, snapStart, build, harness, out, jvm, org, secret, System.out);
     } finally {
       orgs.deleteOrgData(org);
       vault.delete(org, SecretPurpose.WEBHOOK);
@@ -123,6 +149,7 @@ public final class ColdStartBenchmark {
 
   private void run(
       int runs,
+      boolean snapStart,
       Path build,
       Path harness,
       Path out,
@@ -131,7 +158,7 @@ public final class ColdStartBenchmark {
       String secret,
       PrintStream print)
       throws Exception {
-    List<Function> functions =
+    List<Function> plain =
         List.of(
             new Function("baseline", BareDynamoDbHandler.class.getName(), "ApiFunction", "200"),
             new Function("api", "com.agentbilly.api.ApiHandler", "ApiFunction", "200"),
@@ -143,6 +170,15 @@ public final class ColdStartBenchmark {
             new Function("sync", "com.agentbilly.sync.SyncHandler", "SyncFunction", "{\"orgs\":"),
             new Function(
                 "webhook", "com.agentbilly.webhook.WebhookHandler", "WebhookFunction", "200"));
+    List<Function> functions = plain;
+    if (snapStart) {
+      // Each function restored from a simulated snapshot, without and with priming.
+      functions = new ArrayList<>(List.of(plain.getFirst()));
+      for (Function f : plain.subList(1, plain.size())) {
+        functions.add(f.restored(false));
+        functions.add(f.restored(true));
+      }
+    }
     Path repo = Path.of("").toAbsolutePath();
     ObjectNode me = (ObjectNode) JSON.readTree(repo.resolve("events/api/get-me.json").toFile());
     claims(me).put("sub", USER).put("email", USER + "@bench.test");
@@ -170,7 +206,7 @@ public final class ColdStartBenchmark {
     Map<Function, double[][]> samples = new LinkedHashMap<>();
     Map<Function, StringBuilder> statuses = new LinkedHashMap<>();
     for (Function f : functions) {
-      samples.put(f, new double[2][runs]);
+      samples.put(f, new double[3][runs]);
       statuses.put(f, new StringBuilder());
       Files.deleteIfExists(out.resolve(f.name() + ".log"));
     }
@@ -193,11 +229,12 @@ public final class ColdStartBenchmark {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
         command.addAll(jvm);
+        command.addAll(f.jvm());
         command.add("-cp");
         command.add(classPath(harness, code));
         command.add(ColdStartChild.class.getName());
         command.add(f.handler());
-        command.add(out.resolve(f.name() + ".json").toString());
+        command.add(out.resolve(f.event() + ".json").toString());
         ProcessBuilder process =
             new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -219,8 +256,9 @@ public final class ColdStartBenchmark {
         }
         samples.get(f)[0][round] = Double.parseDouble(m.group(1));
         samples.get(f)[1][round] = Double.parseDouble(m.group(2));
-        if (!m.group(3).startsWith(f.expected())) {
-          statuses.get(f).append(m.group(3)).append(' ');
+        samples.get(f)[2][round] = Double.parseDouble(m.group(3));
+        if (!m.group(4).startsWith(f.expected())) {
+          statuses.get(f).append(m.group(4)).append(' ');
         }
       }
     }
@@ -228,25 +266,34 @@ public final class ColdStartBenchmark {
     List<Result> results = new ArrayList<>();
     for (Function f : functions) {
       double[][] s = samples.get(f);
-      results.add(new Result(f, median(s[0]), median(s[1]), statuses.get(f).toString().trim()));
+      results.add(
+          new Result(
+              f, median(s[0]), median(s[1]), median(s[2]), statuses.get(f).toString().trim()));
     }
     double floor = results.get(0).total();
     print.printf(
         Locale.ROOT,
         "Cold starts: %d fresh JVMs per function (%s -XX:TieredStopAtLevel=1 -XX:+UseSerialGC%s),"
             + " medians in ms.%n(a) launch to handler constructed, (b) first invocation;"
-            + " ratio = (a+b) / baseline's (a+b).%n%n",
+            + " ratio = (a+b) / baseline's (a+b).%s%n%n",
         runs,
         "java " + System.getProperty("java.version"),
-        jvm.isEmpty() ? "" : " " + String.join(" ", jvm));
+        jvm.isEmpty() ? "" : " " + String.join(" ", jvm),
+        snapStart
+            ? System.lineSeparator()
+                + "\"restored\": SnapStart's hooks run after (a) as around a snapshot, priming off;"
+                + " \"primed\": the same with priming. On Lambda (a) is replaced by the restore,"
+                + " which this machine cannot measure; compare (b)."
+            : "");
     print.printf(
         Locale.ROOT,
-        "%-11s %8s %8s %8s %6s %9s %5s  %s%n",
+        "%-19s %8s %8s %8s %6s %9s %9s %5s  %s%n",
         "function",
         "(a) ms",
         "(b) ms",
         "a+b ms",
         "ratio",
+        "hooks ms",
         "size MiB",
         "jars",
         "unexpected answers");
@@ -255,12 +302,13 @@ public final class ColdStartBenchmark {
       boolean baseline = r == results.get(0);
       print.printf(
           Locale.ROOT,
-          "%-11s %8.0f %8.1f %8.0f %6.2f %9s %5s  %s%n",
+          "%-19s %8.0f %8.1f %8.0f %6.2f %9s %9s %5s  %s%n",
           r.function().name(),
           r.ready(),
           r.first(),
           r.total(),
           r.total() / floor,
+          r.snapshot() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.snapshot()),
           baseline ? "-" : String.format(Locale.ROOT, "%.1f", size(code) / 1048576.0),
           baseline ? "-" : Long.toString(jars(code)),
           r.statuses().isEmpty() ? "-" : r.statuses());
