@@ -85,6 +85,10 @@ public final class LoadBenchmark {
         "Per-member request quota: %s per 10 s (USER_REQUEST_QUOTA).%n%n",
         settings.userRequestQuota() == 0 ? "off" : settings.userRequestQuota());
     report.print(System.out);
+    System.out.printf(
+        "%nThe local DynamoDB is moto, which takes DynamoDB calls one at a time (see"
+            + " infra/aws/moto_server.py), and shares the machine with the load: these figures are"
+            + " the local stack's, not what Lambda and DynamoDB would sustain.%n");
     System.out.flush();
     System.exit(report.check().passed() ? 0 : 1);
   }

@@ -680,7 +680,10 @@ public final class LoadRun {
     }
     MirrorItem item = stored.get();
     if (item.snapshot().getEpochSecond() != expected.created()) {
-      return "snapshot " + item.snapshot() + ", newest event of " + expected.created();
+      return "snapshot "
+          + item.snapshot()
+          + ", but the newest acknowledged event is of "
+          + Instant.ofEpochSecond(expected.created());
     }
     if (item.deleted() != expected.deleted()) {
       return "deleted " + item.deleted() + ", expected " + expected.deleted();
