@@ -20,10 +20,10 @@ import java.util.Random;
  * two of them ever tie and the newest delivered state is what the mirror must hold, whatever the
  * order of delivery. Every state carries its number in {@code metadata.load_state}.
  *
- * <p>The deliveries come roughly in order of the events' time, the orgs and objects interleaved at
- * random and some states of an object after its next one (Stripe does not guarantee the order of
- * deliveries); a share of the events is delivered a second time (a redelivery: the same body,
- * signed again when sent), some while the first delivery may still be running.
+ * <p>The deliveries of an object's states come roughly in order, some after the next state (Stripe
+ * does not guarantee the order of deliveries), the objects and orgs interleaved at random; a share
+ * of the events is delivered a second time (a redelivery: the same body, signed again when sent),
+ * some while the first delivery may still be running.
  */
 public final class LoadEvents {
 
@@ -97,13 +97,17 @@ public final class LoadEvents {
         objects.add(object);
       }
     }
-    // Each event at its state's number plus a jitter of up to 1.5: orgs and objects interleave,
-    // and one state in five or so arrives after the next state of its object.
+    // Each object starts at a random place in the run and its states follow one another a place
+    // apart, plus a jitter of up to 1.5: orgs and objects interleave, every part of the run (a
+    // time-bounded run's first part too) holds every kind of state, the states of an object are
+    // often in flight at once, and one state in five or so arrives after the next one.
     Map<Delivery, Double> position = new HashMap<>();
     for (StripeObject object : objects) {
+      double start = random.nextDouble() * objects.size();
       for (State state : object.states()) {
         position.put(
-            new Delivery(object.org(), state), state.number() + random.nextDouble() * JITTER);
+            new Delivery(object.org(), state),
+            start + state.number() + random.nextDouble() * JITTER);
       }
     }
     List<Delivery> order = new ArrayList<>(position.keySet());

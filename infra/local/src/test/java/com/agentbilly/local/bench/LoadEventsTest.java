@@ -103,6 +103,19 @@ class LoadEventsTest {
   }
 
   @Test
+  void theFirstTenthOfTheDeliveriesAlreadyHoldsLaterStatesOfEveryKind() {
+    List<Delivery> firstTenth = events.deliveries().subList(0, 40);
+
+    assertThat(firstTenth).anyMatch(d -> d.event().number() == 1);
+    assertThat(firstTenth).anyMatch(d -> d.event().number() == 0);
+    assertThat(
+            firstTenth.stream()
+                .map(d -> d.event().eventType().split("\\.")[0])
+                .collect(Collectors.toSet()))
+        .contains("customer", "product", "price", "invoice", "charge", "refund");
+  }
+
+  @Test
   void theFinalStatesAddUpToTheSummaryTheApiCounts() throws JsonProcessingException {
     LoadEvents oneOrg = LoadEvents.plan(1, 12, 0, "t2", NOW, 7);
     LoadEvents.Contribution total = LoadEvents.Contribution.NONE;
