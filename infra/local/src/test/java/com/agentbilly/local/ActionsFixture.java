@@ -194,10 +194,22 @@ final class ActionsFixture {
    */
   static ManagerActionRoutes actions(
       ApplicationContext context, IdempotencyStore records, RequestAuditor audit) {
+    return actions(
+        context,
+        records,
+        audit,
+        StripeClients.interactive(context.getBean(Settings.class).stripeApiBase()));
+  }
+
+  /** The same, reaching Stripe through {@code clients}. */
+  static ManagerActionRoutes actions(
+      ApplicationContext context,
+      IdempotencyStore records,
+      RequestAuditor audit,
+      StripeClients clients) {
     Settings settings = context.getBean(Settings.class);
     KeyVault vault = context.getBean(KeyVault.class);
     Clock clock = context.getBean(Clock.class);
-    StripeClients clients = StripeClients.interactive(settings.stripeApiBase());
     return new ManagerActionRoutes(
         vault,
         new StripeApiActions(clients),

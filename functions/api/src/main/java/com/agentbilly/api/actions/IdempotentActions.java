@@ -218,8 +218,19 @@ public final class IdempotentActions {
           failed.kind() == StripeActions.FailureKind.UNAVAILABLE
               ? AuditOutcome.UNKNOWN
               : AuditOutcome.FAILED;
+      // Stripe turned this attempt away and the retry asks again: the attempt is audited on its
+      // own, so the request's one outcome entry is left for what the retry does.
       boolean audited =
-          tryAuditOutcome(request, action, attempt, record, action.target(), outcome, details);
+          failed.kind() == StripeActions.FailureKind.RATE_LIMITED
+              ? tryAudit(
+                  request,
+                  action.auditAction(),
+                  action.target(),
+                  outcome,
+                  attempt.purpose().wireName(),
+                  details)
+              : tryAuditOutcome(
+                  request, action, attempt, record, action.target(), outcome, details);
       if (record != null) {
         if (definite) {
           // Stripe refused: the refund did not happen, so it gives back what it reserved.

@@ -435,6 +435,22 @@ class ManagerActionRoutesTest {
   }
 
   @Test
+  void aRetryAfterStripesRateLimitAuditsTheRefundItMadeAsASuccess() throws Exception {
+    stripe.failNext(FailureKind.RATE_LIMITED, "Too many requests");
+
+    APIGatewayProxyResponseEvent limited = refund("manager", "key-1", REFUND_BODY);
+    APIGatewayProxyResponseEvent retry = refund("manager", "key-1", REFUND_BODY);
+
+    assertThat(limited.getStatusCode()).isEqualTo(429);
+    assertThat(retry.getStatusCode()).isEqualTo(201);
+    assertThat(
+            recording.recorded().stream()
+                .filter(entry -> entry.event().action().equals("refund.created"))
+                .map(entry -> entry.event().outcome().wireName()))
+        .containsExactly("failed", "success");
+  }
+
+  @Test
   void aStripeInvalidRequestPassesStripesMessageOnAndIsReplayed() throws Exception {
     stripe.failNext(FailureKind.INVALID_REQUEST, "Charge ch_x has already been refunded.");
 
