@@ -47,6 +47,29 @@ public final class SyncEngine {
       MirrorStore mirror,
       double requestsPerSecond,
       Backoff backoff) {
+    return orgSync(
+        dynamo,
+        kms,
+        secrets,
+        mirror,
+        requestsPerSecond,
+        backoff,
+        new StripeClients(
+            Settings.fromEnvironment().stripeApiBase(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            0));
+  }
+
+  /** The same, reading Stripe through {@code clients}. */
+  public static OrgSync orgSync(
+      DynamoDbClient dynamo,
+      KmsClient kms,
+      SecretsManagerClient secrets,
+      MirrorStore mirror,
+      double requestsPerSecond,
+      Backoff backoff,
+      StripeClients clients) {
     Settings settings = Settings.fromEnvironment();
     KmsSecretsManagerKeyVault vault =
         new KmsSecretsManagerKeyVault(
@@ -58,9 +81,6 @@ public final class SyncEngine {
             false,
             Clock.systemUTC(),
             KmsSecretsManagerKeyVault.DEFAULT_CACHE_TTL);
-    StripeClients clients =
-        new StripeClients(
-            settings.stripeApiBase(), Duration.ofSeconds(5), Duration.ofSeconds(30), 0);
     Function<String, StripeReader> readers =
         key ->
             new RetryingStripeReader(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.agentbilly.adapter.dynamodb.DynamoDbKeyMetadataStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
+import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.domain.Backoff;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.mirror.ListPage;
@@ -301,6 +302,32 @@ class SyncFaultsIT extends SyncItSupport {
     SyncState state = states.load(org);
     assertThat(state.status()).isEqualTo(SyncStatus.IDLE);
     assertThat(state.counts()).isEqualTo(sizes(listed));
+  }
+
+  @Test
+  void stripeAnsweringPastTheReadTimeoutIsRetriedAndTheRunMatchesStripe() throws Exception {
+    OrgId org = newOrgWithSyncKey("Sync IT Stripe slow");
+    OrgSync.Outcome outcome;
+    int late;
+    try (SwitchableProxy proxy = new SwitchableProxy(URI.create(requiredEnv("STRIPE_API_BASE")))) {
+      // Every 4th list page arrives after the 1 s read timeout: a timeout, retried as Stripe
+      // being unreachable.
+      proxy.slowDown(Duration.ofMillis(2000), 4);
+      StripeClients throughProxy =
+          new StripeClients(
+              proxy.uri().toString(), Duration.ofSeconds(1), Duration.ofSeconds(1), 0);
+
+      outcome =
+          SyncEngine.orgSync(dynamo, kms, secrets, mirror, RATE, Backoff.standard(), throughProxy)
+              .run(org, PLENTY);
+      late = proxy.delayedAnswers();
+    }
+
+    assertThat(outcome).isEqualTo(OrgSync.Outcome.COMPLETED);
+    assertThat(late).as("answers held back").isGreaterThanOrEqualTo(2);
+    Map<ObjectType, TreeSet<String>> listed = stripeLists();
+    assertThat(mirrorLists(org, true)).isEqualTo(listed);
+    assertThat(states.load(org).counts()).isEqualTo(sizes(listed));
   }
 
   /** DynamoDB through {@code proxy}, with timeouts short enough for an outage to show quickly. */
