@@ -52,7 +52,7 @@ class McpFuzzTest {
           "update_subscription",
           "get_sync_status");
 
-  @Property(tries = 300)
+  @Property
   void everyMessageGetsAContractAnswerAndOnlyAnAcceptedCallWrites(
       @ForAll("messages") String message, @ForAll("members") String member) throws Exception {
     List<ApiRequest> writes = new ArrayList<>();
