@@ -26,7 +26,6 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -55,16 +54,7 @@ class RefundAuditFaultIT {
   @BeforeEach
   void auditBehindASwitchableProxy() throws IOException {
     proxy = new SwitchableProxy(URI.create(System.getenv("AWS_ENDPOINT_URL")));
-    proxied =
-        DynamoDbClient.builder()
-            .endpointOverride(proxy.uri())
-            .httpClient(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofMillis(500))
-                    .socketTimeout(Duration.ofMillis(700))
-                    .build())
-            .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(4)))
-            .build();
+    proxied = proxy.dynamoDb();
   }
 
   @AfterEach

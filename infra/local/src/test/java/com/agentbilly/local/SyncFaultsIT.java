@@ -33,7 +33,6 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -252,7 +251,7 @@ class SyncFaultsIT extends SyncItSupport {
     // 3 products and 6 prices, the first page of 100 customers, then 10 of the second page.
     int darkAfterWrites = 3 + 6 + 100 + 10;
     try (SwitchableProxy proxy = new SwitchableProxy(URI.create(requiredEnv("AWS_ENDPOINT_URL")));
-        DynamoDbClient proxied = proxiedDynamoDb(proxy)) {
+        DynamoDbClient proxied = proxy.dynamoDb()) {
       MirrorStore goesDark = afterWrites(mirrorOn(proxied), darkAfterWrites, proxy::goDark);
       OrgSync sync = SyncEngine.orgSync(proxied, kms, secrets, goesDark, RATE, Backoff.standard());
 
@@ -284,7 +283,7 @@ class SyncFaultsIT extends SyncItSupport {
     OrgSync.Outcome outcome;
     int late;
     try (SwitchableProxy proxy = new SwitchableProxy(URI.create(requiredEnv("AWS_ENDPOINT_URL")));
-        DynamoDbClient proxied = proxiedDynamoDb(proxy)) {
+        DynamoDbClient proxied = proxy.dynamoDb()) {
       // Every 8th answer arrives after the client gave up on it (socket timeout 700 ms), often
       // for a write DynamoDB made: the SDK's retry then meets its own write.
       proxy.slowDown(Duration.ofMillis(1000), 8);
@@ -328,19 +327,6 @@ class SyncFaultsIT extends SyncItSupport {
     Map<ObjectType, TreeSet<String>> listed = stripeLists();
     assertThat(mirrorLists(org, true)).isEqualTo(listed);
     assertThat(states.load(org).counts()).isEqualTo(sizes(listed));
-  }
-
-  /** DynamoDB through {@code proxy}, with timeouts short enough for an outage to show quickly. */
-  private static DynamoDbClient proxiedDynamoDb(SwitchableProxy proxy) {
-    return DynamoDbClient.builder()
-        .endpointOverride(proxy.uri())
-        .httpClient(
-            UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofMillis(500))
-                .socketTimeout(Duration.ofMillis(700))
-                .build())
-        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(4)))
-        .build();
   }
 
   private MirrorStore mirrorOn(DynamoDbClient client) {

@@ -25,7 +25,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -74,16 +73,7 @@ class WebhookFaultIT {
   void handlerWithDynamoDbBehindASwitchableProxy() throws IOException {
     proxy = new SwitchableProxy(URI.create(System.getenv("AWS_ENDPOINT_URL")));
     direct = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-    proxied =
-        DynamoDbClient.builder()
-            .endpointOverride(proxy.uri())
-            .httpClient(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofMillis(500))
-                    .socketTimeout(Duration.ofMillis(700))
-                    .build())
-            .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(4)))
-            .build();
+    proxied = proxy.dynamoDb();
     String table = stack.info().table();
     mirror = new DynamoDbMirrorStore(proxied, table, new byte[32], Clock.systemUTC());
     ledger = new DynamoDbEventLedger(proxied, table);
