@@ -41,7 +41,6 @@ import java.util.EnumSet;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The api function's wiring. */
@@ -94,8 +93,6 @@ public class ApiBeans {
       Settings settings,
       RequestAuditor audit,
       Clock clock) {
-    LambdaClient lambda =
-        LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     String syncFunction =
         settings
             .syncFunctionName()
@@ -103,7 +100,7 @@ public class ApiBeans {
     return new SyncRequests(
         keys,
         new DynamoDbSyncLease(dynamo, settings.tableName()),
-        new LambdaSyncInvoker(lambda, syncFunction),
+        LambdaSyncInvoker.fromEnvironment(UrlConnectionHttpClient.create(), syncFunction),
         audit,
         clock);
   }
