@@ -47,8 +47,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *
  * <p>Arguments: {@code --runs N} (default 10), {@code --build DIR} (the sam build output), {@code
  * --harness DIR} (the compiled child and baseline classes), {@code --out DIR} (event files, logs),
- * then any JVM options for the children after {@code --}. Seeds one org (its owner, a webhook
- * secret) and erases it at the end.
+ * {@code --max-artifact-mib N} (fail when an artifact is larger), then any JVM options for the
+ * children after {@code --}. Seeds one org (its owner, a webhook secret) and erases it at the end.
  */
 public final class ColdStartBenchmark {
 
@@ -96,6 +96,7 @@ public final class ColdStartBenchmark {
     Path out = Path.of(".local/bench/coldstart");
     List<String> jvm = new ArrayList<>();
     boolean snapStart = false;
+    double maxArtifactMib = Double.POSITIVE_INFINITY;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -103,6 +104,7 @@ public final class ColdStartBenchmark {
         case "--build" -> build = Path.of(args[++i]);
         case "--harness" -> harness = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--max-artifact-mib" -> maxArtifactMib = Double.parseDouble(args[++i]);
         case "--" -> {
           jvm.addAll(Arrays.asList(args).subList(i + 1, args.length));
           i = args.length;
@@ -139,7 +141,7 @@ public final class ColdStartBenchmark {
     vault.put(org, SecretPurpose.WEBHOOK, secret);
     try {
       new ColdStartBenchmark()
-          .run(runs, snapStart, build, harness, out, jvm, org, secret, System.out);
+          .run(runs, snapStart, maxArtifactMib, build, harness, out, jvm, org, secret, System.out);
     } finally {
       orgs.deleteOrgData(org);
       vault.delete(org, SecretPurpose.WEBHOOK);
@@ -150,6 +152,7 @@ public final class ColdStartBenchmark {
   private void run(
       int runs,
       boolean snapStart,
+      double maxArtifactMib,
       Path build,
       Path harness,
       Path out,
@@ -323,6 +326,18 @@ public final class ColdStartBenchmark {
     if (!wrong.isEmpty()) {
       throw new IllegalStateException(
           "unexpected answers from " + wrong + "; see their logs in " + out);
+    }
+    // Sizes are exact, not timings: make test holds every artifact under issue #12's 20 MiB.
+    List<String> over = new ArrayList<>();
+    for (Result r : results.subList(1, results.size())) {
+      double mib = size(build.resolve(r.function().artifact())) / 1048576.0;
+      if (mib > maxArtifactMib) {
+        over.add(String.format(Locale.ROOT, "%s %.2f MiB", r.function().artifact(), mib));
+      }
+    }
+    if (!over.isEmpty()) {
+      throw new IllegalStateException(
+          "artifacts over " + maxArtifactMib + " MiB unzipped: " + String.join(", ", over));
     }
   }
 
