@@ -12,6 +12,11 @@ import io.micronaut.function.aws.LambdaApplicationContextBuilder;
  * context only ever builds its own function's beans — also where several functions share one
  * classpath, as in the dev gateway — and the api function never so much as constructs the
  * onboarding function's secret writer.
+ *
+ * <p>Singletons are built when first asked for, not all at start as Lambda's builder would: the
+ * handler's bean pulls in what it uses and nothing else (a function's factory holds a few beans
+ * only some routes need). The one bean nothing depends on, the {@link SnapStartRestore} hooks, is
+ * asked for here, so it is registered (and primes) before a SnapStart snapshot.
  */
 public final class FunctionContext {
 
@@ -21,7 +26,11 @@ public final class FunctionContext {
   public static ApplicationContext start(String function) {
     LambdaApplicationContextBuilder builder = new LambdaApplicationContextBuilder();
     builder.environments(function);
-    return builder.start();
+    builder.eagerInitSingletons(false);
+    builder.eagerInitConfiguration(false);
+    ApplicationContext context = builder.start();
+    context.getBean(SnapStartRestore.class);
+    return context;
   }
 
   /** The bean of {@code type} from a newly started context of {@code function}. */

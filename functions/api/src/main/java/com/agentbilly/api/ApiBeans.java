@@ -18,6 +18,7 @@ import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.api.summary.SummaryReads;
 import com.agentbilly.api.sync.LambdaSyncInvoker;
 import com.agentbilly.api.sync.SyncRequests;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
 import com.agentbilly.domain.SecretPurpose;
@@ -38,7 +39,6 @@ import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -100,7 +100,7 @@ public class ApiBeans {
     return new SyncRequests(
         keys,
         new DynamoDbSyncLease(dynamo, settings.tableName()),
-        LambdaSyncInvoker.fromEnvironment(UrlConnectionHttpClient.create(), syncFunction),
+        LambdaSyncInvoker.fromEnvironment(AwsClients.http(), syncFunction),
         audit,
         clock);
   }
