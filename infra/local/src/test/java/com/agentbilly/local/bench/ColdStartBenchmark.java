@@ -172,7 +172,15 @@ public final class ColdStartBenchmark {
                 "200"),
             new Function("sync", "com.agentbilly.sync.SyncHandler", "SyncFunction", "{\"orgs\":"),
             new Function(
-                "webhook", "com.agentbilly.webhook.WebhookHandler", "WebhookFunction", "200"));
+                "webhook", "com.agentbilly.webhook.WebhookHandler", "WebhookFunction", "200"),
+            // template.yaml gives the mcp function its issuer; any URL does for a tool call.
+            new Function(
+                "mcp",
+                "com.agentbilly.mcp.McpHandler",
+                "McpFunction",
+                "200",
+                "mcp",
+                List.of("-Dauthorization.server=http://127.0.0.1/bench-issuer")));
     List<Function> functions = plain;
     if (snapStart) {
       // Each function restored from a simulated snapshot, without and with priming.
@@ -200,6 +208,29 @@ public final class ColdStartBenchmark {
         .put("resourcePath", "/orgs/{org}/keys/{purpose}")
         .put("path", "/dev" + keysPath);
     Files.writeString(out.resolve("onboarding.json"), JSON.writeValueAsString(keys));
+    // The mcp function answers a tools/call of list_orgs for the same member.
+    ObjectNode mcp = me.deepCopy();
+    mcp.put("httpMethod", "POST").put("path", "/mcp").put("resource", "/mcp");
+    ((ObjectNode) mcp.get("headers"))
+        .put("Content-Type", "application/json")
+        .put("Accept", "application/json, text/event-stream");
+    mcp.put(
+        "body",
+        JSON.writeValueAsString(
+            java.util.Map.of(
+                "jsonrpc",
+                "2.0",
+                "id",
+                1,
+                "method",
+                "tools/call",
+                "params",
+                java.util.Map.of("name", "list_orgs", "arguments", java.util.Map.of()))));
+    ((ObjectNode) mcp.get("requestContext"))
+        .put("httpMethod", "POST")
+        .put("resourcePath", "/mcp")
+        .put("path", "/dev/mcp");
+    Files.writeString(out.resolve("mcp.json"), JSON.writeValueAsString(mcp));
     Files.copy(
         repo.resolve("events/schedule/sync.json"),
         out.resolve("sync.json"),
