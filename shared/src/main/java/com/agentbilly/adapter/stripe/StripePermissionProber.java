@@ -5,12 +5,14 @@ import com.agentbilly.domain.ErrorCode;
 import com.agentbilly.domain.keys.Probe;
 import com.agentbilly.domain.keys.ProbeAnswer;
 import com.agentbilly.domain.keys.StripePermission;
+import com.agentbilly.http.Json;
 import com.agentbilly.port.PermissionProber;
-import com.stripe.StripeClient;
-import com.stripe.exception.AuthenticationException;
-import com.stripe.exception.PermissionException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.stripe.exception.StripeException;
 import com.stripe.net.ApiResource.RequestMethod;
+import com.stripe.net.StripeResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * Probes a key's permissions with stripe-java. How Stripe's answer is read: a 403 (which names the
  * missing {@code rak_*} permission and the account) means the key lacks it; a 404 or {@code
  * resource_missing} for the object that does not exist means it has it (Stripe checks permission
- * first); a 2xx list means it has it; a 401 means Stripe does not know the key.
+ * first); a 2xx list means it has it; a 401 means Stripe does not know the key. The answers are
+ * read from status and body ({@link StripeClients#exchange}): a probe's errors are the expected
+ * answers, and stripe-java's reading of them into exceptions loads some 500 classes of its model
+ * during a cold start.
  */
 public final class StripePermissionProber implements PermissionProber {
 
@@ -49,7 +54,6 @@ public final class StripePermissionProber implements PermissionProber {
 
   @Override
   public Map<StripePermission, ProbeAnswer> probe(String key, Collection<Probe> probes) {
-    StripeClient client = clients.forKey(key);
     Map<StripePermission, ProbeAnswer> answers = new EnumMap<>(StripePermission.class);
     // Not try-with-resources: close() would wait for probes still blocked on a slow Stripe, and
     // the deadline is the point. Left-over probes end with their own read timeout.
@@ -57,7 +61,7 @@ public final class StripePermissionProber implements PermissionProber {
     try {
       List<Future<ProbeAnswer>> futures = new ArrayList<>();
       for (Probe probe : probes) {
-        futures.add(executor.submit(() -> ask(client, probe)));
+        futures.add(executor.submit(() -> ask(key, probe)));
       }
       long deadlineNanos = System.nanoTime() + deadline.toNanos();
       int i = 0;
@@ -86,39 +90,55 @@ public final class StripePermissionProber implements PermissionProber {
     }
   }
 
-  private static ProbeAnswer ask(StripeClient client, Probe probe) {
+  private ProbeAnswer ask(String key, Probe probe) {
+    StripeResponse response;
     try {
-      if (probe.method().equals("GET")) {
-        client.rawRequest(RequestMethod.GET, probe.path() + "?" + probe.form(), null);
-      } else {
-        client.rawRequest(RequestMethod.POST, probe.path(), probe.form());
-      }
+      response =
+          probe.method().equals("GET")
+              ? clients.exchange(key, RequestMethod.GET, probe.path() + "?" + probe.form(), null)
+              : clients.exchange(key, RequestMethod.POST, probe.path(), probe.form());
+    } catch (StripeException e) {
+      LOG.atWarn()
+          .addKeyValue("permission", probe.permission().slug())
+          .addKeyValue("error", e.getClass().getSimpleName())
+          .log("a permission probe could not reach Stripe");
+      throw unavailable();
+    }
+    int status = response.code();
+    if (status >= 200 && status < 300) {
       return ProbeAnswer.has();
-    } catch (PermissionException e) {
-      return ProbeAnswer.lacks(account(e));
-    } catch (AuthenticationException e) {
+    }
+    JsonNode error = error(response.body());
+    if (status == 403) {
+      return ProbeAnswer.lacks(account(error.path("message").asText("")));
+    }
+    if (status == 401) {
       throw new ApiProblem(
           ErrorCode.KEY_INVALID,
           "Stripe does not recognise this key. Check that it was copied whole and not revoked.");
-    } catch (StripeException e) {
-      Integer status = e.getStatusCode();
-      if (status != null && status == 404 || "resource_missing".equals(e.getCode())) {
-        return ProbeAnswer.has();
-      }
-      LOG.atWarn()
-          .addKeyValue("permission", probe.permission().slug())
-          .addKeyValue("status", status)
-          .addKeyValue("stripe_code", e.getCode())
-          .log("unexpected answer to a permission probe");
-      throw unavailable();
+    }
+    String code = error.path("code").asText(null);
+    if (status == 404 || "resource_missing".equals(code)) {
+      return ProbeAnswer.has();
+    }
+    LOG.atWarn()
+        .addKeyValue("permission", probe.permission().slug())
+        .addKeyValue("status", status)
+        .addKeyValue("stripe_code", code)
+        .log("unexpected answer to a permission probe");
+    throw unavailable();
+  }
+
+  /** The {@code error} object of Stripe's error answer, or a missing node. */
+  private static JsonNode error(String body) {
+    try {
+      return body == null ? MissingNode.getInstance() : Json.read(body).path("error");
+    } catch (JsonProcessingException e) {
+      return MissingNode.getInstance();
     }
   }
 
-  private static String account(PermissionException e) {
-    String message = e.getStripeError() == null ? null : e.getStripeError().getMessage();
-    if (message == null) {
-      return null;
-    }
+  private static String account(String message) {
     Matcher matcher = ACCOUNT.matcher(message);
     return matcher.find() ? matcher.group(1) : null;
   }
