@@ -73,7 +73,8 @@ public final class ColdStartBenchmark {
 
     /** The same function with SnapStart's hooks run before its first invocation. */
     Function restored(boolean primed) {
-      List<String> flags = new ArrayList<>(List.of("-Dbench.snapshot=true"));
+      List<String> flags = new ArrayList<>(jvm);
+      flags.add("-Dbench.snapshot=true");
       if (!primed) {
         flags.add("-Dagentbilly.priming=false");
       }
@@ -161,10 +162,18 @@ public final class ColdStartBenchmark {
       String secret,
       PrintStream print)
       throws Exception {
+    String names = "-Dbench.answer.names=" + org.value();
     List<Function> plain =
         List.of(
             new Function("baseline", BareDynamoDbHandler.class.getName(), "ApiFunction", "200"),
-            new Function("api", "com.agentbilly.api.ApiHandler", "ApiFunction", "200"),
+            // The api's GET /me and mcp's list_orgs must name the seeded org, not only answer.
+            new Function(
+                "api",
+                "com.agentbilly.api.ApiHandler",
+                "ApiFunction",
+                "200",
+                "api",
+                List.of(names)),
             new Function(
                 "onboarding",
                 "com.agentbilly.onboarding.OnboardingHandler",
@@ -180,7 +189,7 @@ public final class ColdStartBenchmark {
                 "McpFunction",
                 "200",
                 "mcp",
-                List.of("-Dauthorization.server=http://127.0.0.1/bench-issuer")));
+                List.of("-Dauthorization.server=http://127.0.0.1/bench-issuer", names)));
     List<Function> functions = plain;
     if (snapStart) {
       // Each function restored from a simulated snapshot, without and with priming.

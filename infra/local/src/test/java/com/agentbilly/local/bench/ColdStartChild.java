@@ -77,7 +77,7 @@ public final class ColdStartChild {
         ready - launched,
         invoked / 1e6,
         snapshot,
-        status(answer));
+        status(answer, System.getProperty("bench.answer.names")));
     out.flush();
     System.exit(0);
   }
@@ -94,7 +94,16 @@ public final class ColdStartChild {
     throw new IllegalArgumentException(type + " has no handleRequest(event, context)");
   }
 
-  /** The answer's {@code statusCode}, or its first 60 characters when it has none. */
+  /**
+   * The answer's {@code statusCode}, or its first 60 characters when it has none; prefixed {@code
+   * unnamed:} when {@code names} is given and the answer does not contain it (a JSON-RPC error is a
+   * 200 too).
+   */
+  private static String status(String answer, String names) {
+    String status = status(answer);
+    return names == null || answer.contains(names) ? status : "unnamed:" + status;
+  }
+
   private static String status(String answer) {
     int at = answer.indexOf("\"statusCode\":");
     if (at >= 0) {
