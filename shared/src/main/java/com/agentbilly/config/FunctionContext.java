@@ -8,15 +8,16 @@ import io.micronaut.function.aws.LambdaApplicationContextBuilder;
  * container (and so before a SnapStart snapshot).
  *
  * <p>Each function's context runs in an environment named after the function ({@code api}, {@code
- * onboarding}, {@code sync}, {@code webhook}), and each function's factory requires it. So a
- * context only ever builds its own function's beans — also where several functions share one
- * classpath, as in the dev gateway — and the api function never so much as constructs the
+ * onboarding}, {@code sync}, {@code webhook}, {@code mcp}), and each function's factory requires
+ * it. So a context only ever builds its own function's beans — also where several functions share
+ * one classpath, as in the dev gateway — and the api function never so much as constructs the
  * onboarding function's secret writer.
  *
- * <p>Singletons are built when first asked for, not all at start as Lambda's builder would: the
- * handler's bean pulls in what it uses and nothing else (a function's factory holds a few beans
- * only some routes need). The one bean nothing depends on, the {@link SnapStartRestore} hooks, is
- * asked for here, so it is registered (and primes) before a SnapStart snapshot.
+ * <p>Lambda's builder builds every singleton as the context starts, the {@link SnapStartRestore}
+ * hooks among them, so they are registered (and prime) before a snapshot. (Its {@code
+ * eagerInitSingletons(true)} cannot be undone by a later {@code false}: Micronaut's builder only
+ * ever adds to the eager set, so the calls the previous version made to switch it off did
+ * nothing.)
  */
 public final class FunctionContext {
 
@@ -26,11 +27,7 @@ public final class FunctionContext {
   public static ApplicationContext start(String function) {
     LambdaApplicationContextBuilder builder = new LambdaApplicationContextBuilder();
     builder.environments(function);
-    builder.eagerInitSingletons(false);
-    builder.eagerInitConfiguration(false);
-    ApplicationContext context = builder.start();
-    context.getBean(SnapStartRestore.class);
-    return context;
+    return builder.start();
   }
 
   /** The bean of {@code type} from a newly started context of {@code function}. */
