@@ -20,8 +20,6 @@ import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The beans every function shares: configuration, time, randomness, the table. */
 @Factory
@@ -47,19 +45,10 @@ public class CoreBeans {
     return AwsClients.dynamoDb();
   }
 
+  /** The KMS and Secrets Manager clients are not beans: they are built on first use. */
   @Singleton
-  KmsClient kms() {
-    return AwsClients.kms();
-  }
-
-  @Singleton
-  SecretsManagerClient secretsManager() {
-    return AwsClients.secretsManager();
-  }
-
-  @Singleton
-  StackSecrets stackSecrets(SecretsManagerClient secrets, Settings settings) {
-    return new StackSecrets(secrets, settings);
+  StackSecrets stackSecrets(Settings settings) {
+    return new StackSecrets(AwsClients::secretsManager, settings);
   }
 
   /** Held by the context so the CRaC registration lives as long as the container. */

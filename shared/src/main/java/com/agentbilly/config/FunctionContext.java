@@ -16,8 +16,8 @@ import io.micronaut.function.aws.LambdaApplicationContextBuilder;
  * <p>Lambda's builder builds every singleton as the context starts, the {@link SnapStartRestore}
  * hooks among them, so they are registered (and prime) before a snapshot. (Its {@code
  * eagerInitSingletons(true)} cannot be undone by a later {@code false}: Micronaut's builder only
- * ever adds to the eager set, so the calls the previous version made to switch it off did
- * nothing.)
+ * ever adds to the eager set.) What a function need not pay for until a request uses it — the KMS
+ * and Secrets Manager clients — is built on first use instead ({@link AwsClients}).
  */
 public final class FunctionContext {
 

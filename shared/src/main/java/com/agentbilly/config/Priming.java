@@ -19,9 +19,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * What a function's first request would pay for, done once before Lambda takes the SnapStart
  * snapshot, and nothing with a side effect: a consistent {@code GetItem} of a key no item has (the
  * SDK's marshallers, signer, endpoint rules and credentials), a JSON round trip of a document
- * shaped like an answer, a Stripe client built for a throwaway key, and a webhook signature checked
- * against a throwaway secret (stripe-java's HMAC and header parsing). Nothing is written, sent to
- * Stripe, logged as a request or counted as a metric.
+ * shaped like an answer, a Stripe client built for a throwaway key, the KMS and Secrets Manager
+ * clients built (not called), and a webhook signature checked against a throwaway secret
+ * (stripe-java's HMAC and header parsing). Nothing is written, sent to Stripe, logged as a request
+ * or counted as a metric.
  *
  * <p>Off with the system property or environment variable {@code agentbilly.priming} / {@code
  * PRIMING} = {@code false} (the cold start benchmark compares both).
@@ -70,6 +71,13 @@ public final class Priming {
       throw new IllegalStateException("a document Json wrote does not read back", e);
     }
     StripeClient unused = StripeClient.builder().setApiKey("rk_test_priming").build();
+    try {
+      // Built on first use otherwise: the snapshot should hold them (building sends nothing).
+      AwsClients.kms();
+      AwsClients.secretsManager();
+    } catch (RuntimeException e) {
+      LOG.atWarn().addKeyValue("error", e.getClass().getName()).log("priming a client failed");
+    }
     checkThrowawaySignature();
     LOG.atInfo()
         .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000)

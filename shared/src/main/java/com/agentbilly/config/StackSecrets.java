@@ -23,7 +23,7 @@ public final class StackSecrets {
   /** The shortest key accepted for HMAC-SHA256: its output length. */
   static final int MIN_KEY_BYTES = 32;
 
-  private final SecretsManagerClient secrets;
+  private final Supplier<SecretsManagerClient> secrets;
   private final StackKey fingerprint;
   private final StackKey cursor;
   private final StackKey audit;
@@ -33,6 +33,16 @@ public final class StackSecrets {
    * needs only the variables of the keys it uses.
    */
   public StackSecrets(SecretsManagerClient secrets, Settings settings) {
+    this(fixed(secrets), settings);
+  }
+
+  private static Supplier<SecretsManagerClient> fixed(SecretsManagerClient secrets) {
+    Objects.requireNonNull(secrets, "secrets");
+    return () -> secrets;
+  }
+
+  /** The same, with the client asked for when a key is first read. */
+  public StackSecrets(Supplier<SecretsManagerClient> secrets, Settings settings) {
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     Objects.requireNonNull(settings, "settings");
     this.fingerprint = new StackKey(settings::fingerprintSecretId);
@@ -80,7 +90,7 @@ public final class StackSecrets {
   private byte[] read(String secretId) {
     GetSecretValueResponse response;
     try {
-      response = secrets.getSecretValue(r -> r.secretId(secretId));
+      response = secrets.get().getSecretValue(r -> r.secretId(secretId));
     } catch (SdkException e) {
       throw SecretAccessException.of("Secrets Manager GetSecretValue of " + secretId, e);
     }

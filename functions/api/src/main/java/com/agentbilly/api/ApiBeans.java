@@ -40,8 +40,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The api function's wiring. */
 @Factory
@@ -57,10 +55,10 @@ public class ApiBeans {
    * The api function reads only the viewer, operator and manager keys (its IAM role says the same).
    */
   @Singleton
-  KeyVault keyVault(KmsClient kms, SecretsManagerClient secrets, Settings settings, Clock clock) {
+  KeyVault keyVault(Settings settings, Clock clock) {
     return new KmsSecretsManagerKeyVault(
-        kms,
-        secrets,
+        AwsClients::kms,
+        AwsClients::secretsManager,
         settings.kmsKeyId(),
         settings.secretPrefix(),
         EnumSet.of(SecretPurpose.VIEWER, SecretPurpose.OPERATOR, SecretPurpose.MANAGER),

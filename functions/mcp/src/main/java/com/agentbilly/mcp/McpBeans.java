@@ -12,6 +12,7 @@ import com.agentbilly.api.mirror.LiveReads;
 import com.agentbilly.api.mirror.MirrorReads;
 import com.agentbilly.api.orgs.OrgService;
 import com.agentbilly.api.summary.SummaryReads;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.http.RequestAuditor;
@@ -31,8 +32,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The mcp function's wiring: the api function's use cases built the same way as in {@code
@@ -51,8 +50,6 @@ public class McpBeans {
       AuditLog log,
       MirrorStore mirror,
       DynamoDbClient dynamo,
-      KmsClient kms,
-      SecretsManagerClient secrets,
       Settings settings,
       RequestQuota quota,
       Clock clock,
@@ -61,8 +58,8 @@ public class McpBeans {
     RequestAuditor audit = new RequestAuditor(new ViaAuditLog(log, "mcp"));
     KeyVault vault =
         new KmsSecretsManagerKeyVault(
-            kms,
-            secrets,
+            AwsClients::kms,
+            AwsClients::secretsManager,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             EnumSet.of(SecretPurpose.VIEWER, SecretPurpose.OPERATOR, SecretPurpose.MANAGER),

@@ -3,6 +3,7 @@ package com.agentbilly.onboarding;
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.adapter.stripe.StripePermissionProber;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.KeyFingerprints;
 import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
@@ -17,8 +18,6 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The onboarding function's wiring: it may write every secret and decrypt none. */
 @Factory
@@ -32,8 +31,6 @@ public class OnboardingBeans {
   Router onboardingRouter(
       OrgStore orgs,
       KeyMetadataStore keys,
-      KmsClient kms,
-      SecretsManagerClient secrets,
       StackSecrets stackSecrets,
       RequestAuditor audit,
       Settings settings,
@@ -41,8 +38,8 @@ public class OnboardingBeans {
       RequestQuota quota) {
     KmsSecretsManagerKeyVault vault =
         new KmsSecretsManagerKeyVault(
-            kms,
-            secrets,
+            AwsClients::kms,
+            AwsClients::secretsManager,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             Set.of(),

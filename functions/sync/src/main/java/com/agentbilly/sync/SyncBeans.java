@@ -5,6 +5,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbSyncLease;
 import com.agentbilly.adapter.dynamodb.DynamoDbSyncStateStore;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.Backoff;
 import com.agentbilly.domain.SecretPurpose;
@@ -19,8 +20,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The sync function's wiring: it may decrypt the org's sync key, and no other secret. */
 @Factory
@@ -39,14 +38,12 @@ public class SyncBeans {
       EventLedger ledger,
       KeyMetadataStore keys,
       DynamoDbClient dynamo,
-      KmsClient kms,
-      SecretsManagerClient secrets,
       Settings settings,
       Clock clock) {
     KmsSecretsManagerKeyVault vault =
         new KmsSecretsManagerKeyVault(
-            kms,
-            secrets,
+            AwsClients::kms,
+            AwsClients::secretsManager,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             EnumSet.of(SecretPurpose.SYNC),

@@ -3,6 +3,7 @@ package com.agentbilly.webhook;
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.port.EventLedger;
@@ -13,8 +14,6 @@ import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.EnumSet;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The webhook function's wiring: it may decrypt the org's webhook secret (to verify deliveries) and
@@ -29,17 +28,11 @@ public class WebhookBeans {
 
   @Singleton
   Receiver webhookReceiver(
-      OrgStore orgs,
-      MirrorStore mirror,
-      EventLedger ledger,
-      KmsClient kms,
-      SecretsManagerClient secrets,
-      Settings settings,
-      Clock clock) {
+      OrgStore orgs, MirrorStore mirror, EventLedger ledger, Settings settings, Clock clock) {
     KmsSecretsManagerKeyVault vault =
         new KmsSecretsManagerKeyVault(
-            kms,
-            secrets,
+            AwsClients::kms,
+            AwsClients::secretsManager,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             EnumSet.of(SecretPurpose.WEBHOOK, SecretPurpose.SYNC),

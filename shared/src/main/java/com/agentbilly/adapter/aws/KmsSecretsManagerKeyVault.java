@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -57,8 +58,8 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
           Duration.ofMillis(800),
           Duration.ofMillis(1600));
 
-  private final KmsClient kms;
-  private final SecretsManagerClient secrets;
+  private final Supplier<KmsClient> kms;
+  private final Supplier<SecretsManagerClient> secrets;
   private final String kmsKeyId;
   private final String secretPrefix;
   private final Set<SecretPurpose> readable;
@@ -83,6 +84,30 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
       boolean writable,
       Clock clock,
       Duration cacheTtl) {
+    this(
+        fixed(kms, "kms"),
+        fixed(secrets, "secrets"),
+        kmsKeyId,
+        secretPrefix,
+        readable,
+        writable,
+        clock,
+        cacheTtl);
+  }
+
+  /**
+   * The same, with clients asked for on first use: a function whose first requests never touch a
+   * secret does not build them during its cold start.
+   */
+  public KmsSecretsManagerKeyVault(
+      Supplier<KmsClient> kms,
+      Supplier<SecretsManagerClient> secrets,
+      String kmsKeyId,
+      String secretPrefix,
+      Set<SecretPurpose> readable,
+      boolean writable,
+      Clock clock,
+      Duration cacheTtl) {
     this.kms = Objects.requireNonNull(kms, "kms");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.kmsKeyId = requireText(kmsKeyId, "kmsKeyId");
@@ -95,6 +120,11 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
         readable.isEmpty() ? EnumSet.noneOf(SecretPurpose.class) : EnumSet.copyOf(readable);
     this.writable = writable;
     this.cache = new TtlCache<>(clock, cacheTtl);
+  }
+
+  private static <T> Supplier<T> fixed(T client, String name) {
+    Objects.requireNonNull(client, name);
+    return () -> client;
   }
 
   /** The Secrets Manager name of an org's secret: {@code <prefix><org>/<purpose>}. */
@@ -173,7 +203,7 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
     CacheKey key = new CacheKey(org, purpose);
     cache.invalidate(key);
     try {
-      secrets.deleteSecret(r -> r.secretId(name).forceDeleteWithoutRecovery(true));
+      secrets.get().deleteSecret(r -> r.secretId(name).forceDeleteWithoutRecovery(true));
     } catch (ResourceNotFoundException alreadyGone) {
       // Nothing to delete: the outcome the caller asked for.
     } catch (SdkException e) {
@@ -184,7 +214,8 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
 
   private SdkBytes encrypt(String name, OrgId org, SecretPurpose purpose, String secret) {
     try {
-      return kms.encrypt(
+      return kms.get()
+          .encrypt(
               r ->
                   r.keyId(kmsKeyId)
                       .plaintext(SdkBytes.fromUtf8String(secret))
@@ -197,7 +228,8 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
 
   private String decrypt(String name, OrgId org, SecretPurpose purpose, SdkBytes ciphertext) {
     try {
-      return kms.decrypt(
+      return kms.get()
+          .decrypt(
               r ->
                   r.keyId(kmsKeyId)
                       .ciphertextBlob(ciphertext)
@@ -212,7 +244,7 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
   private Optional<SdkBytes> fetch(String name) {
     GetSecretValueResponse value;
     try {
-      value = secrets.getSecretValue(r -> r.secretId(name));
+      value = secrets.get().getSecretValue(r -> r.secretId(name));
     } catch (ResourceNotFoundException missing) {
       return Optional.empty();
     } catch (SdkException e) {
@@ -248,23 +280,25 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
   private void createOrPutValue(
       String name, OrgId org, SecretPurpose purpose, SdkBytes ciphertext) {
     try {
-      secrets.createSecret(
-          r ->
-              r.name(name)
-                  .kmsKeyId(kmsKeyId)
-                  .description(
-                      "The "
-                          + purpose.wireName()
-                          + " secret of "
-                          + org.value()
-                          + ", KMS-encrypted with context {org, purpose, app}.")
-                  .secretBinary(ciphertext)
-                  .tags(
-                      tag("org", org.value()),
-                      tag("purpose", purpose.wireName()),
-                      tag("app", APP)));
+      secrets
+          .get()
+          .createSecret(
+              r ->
+                  r.name(name)
+                      .kmsKeyId(kmsKeyId)
+                      .description(
+                          "The "
+                              + purpose.wireName()
+                              + " secret of "
+                              + org.value()
+                              + ", KMS-encrypted with context {org, purpose, app}.")
+                      .secretBinary(ciphertext)
+                      .tags(
+                          tag("org", org.value()),
+                          tag("purpose", purpose.wireName()),
+                          tag("app", APP)));
     } catch (ResourceExistsException exists) {
-      secrets.putSecretValue(r -> r.secretId(name).secretBinary(ciphertext));
+      secrets.get().putSecretValue(r -> r.secretId(name).secretBinary(ciphertext));
     }
   }
 
