@@ -46,9 +46,11 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * each artifact's unzipped size. Rounds interleave the functions, so drift hits all alike.
  *
  * <p>Arguments: {@code --runs N} (default 10), {@code --build DIR} (the sam build output), {@code
- * --harness DIR} (the compiled child and baseline classes), {@code --out DIR} (event files, logs),
- * {@code --max-artifact-mib N} (fail when an artifact is larger), then any JVM options for the
- * children after {@code --}. Seeds one org (its owner, a webhook secret) and erases it at the end.
+ * --compare DIR} (another sam build output, whose functions run beside these in the same rounds: an
+ * A/B of a change on a noisy machine), {@code --harness DIR} (the compiled child and baseline
+ * classes), {@code --out DIR} (event files, logs), {@code --max-artifact-mib N} (fail when an
+ * artifact is larger), then any JVM options for the children after {@code --}. Seeds one org (its
+ * owner, a webhook secret) and erases it at the end.
  */
 public final class ColdStartBenchmark {
 
@@ -58,17 +60,42 @@ public final class ColdStartBenchmark {
       Pattern.compile(
           "BENCH ready_ms=(\\d+) first_ms=([0-9.]+) snapshot_ms=(-?[0-9]+) status=(\\S*)");
 
-  /** A function to start; {@code event} names its event file, {@code jvm} its own JVM flags. */
+  /**
+   * A function to start; {@code event} names its event file, {@code jvm} its own JVM flags, {@code
+   * from} another build output to take its artifact from (null: {@code --build}'s).
+   */
   record Function(
       String name,
       String handler,
       String artifact,
       String expected,
       String event,
-      List<String> jvm) {
+      List<String> jvm,
+      Path from) {
 
     Function(String name, String handler, String artifact, String expected) {
-      this(name, handler, artifact, expected, name, List.of());
+      this(name, handler, artifact, expected, name, List.of(), null);
+    }
+
+    Function(
+        String name,
+        String handler,
+        String artifact,
+        String expected,
+        String event,
+        List<String> jvm) {
+      this(name, handler, artifact, expected, event, jvm, null);
+    }
+
+    /** The artifact's directory. */
+    Path code(Path build) {
+      return (from == null ? build : from).resolve(artifact);
+    }
+
+    /** The same function from the build output {@code other}, named after that directory. */
+    Function from(Path other) {
+      return new Function(
+          name + " [" + other.getFileName() + "]", handler, artifact, expected, event, jvm, other);
     }
 
     /** The same function with SnapStart's hooks run before its first invocation. */
@@ -79,7 +106,13 @@ public final class ColdStartBenchmark {
         flags.add("-Dagentbilly.priming=false");
       }
       return new Function(
-          name + (primed ? " primed" : " restored"), handler, artifact, expected, event, flags);
+          name + (primed ? " primed" : " restored"),
+          handler,
+          artifact,
+          expected,
+          event,
+          flags,
+          from);
     }
   }
 
@@ -93,6 +126,7 @@ public final class ColdStartBenchmark {
   public static void main(String[] args) throws Exception {
     int runs = 10;
     Path build = Path.of(".local/sam-build");
+    Path compare = null;
     Path harness = null;
     Path out = Path.of(".local/bench/coldstart");
     List<String> jvm = new ArrayList<>();
@@ -103,6 +137,7 @@ public final class ColdStartBenchmark {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--snapstart" -> snapStart = true;
         case "--build" -> build = Path.of(args[++i]);
+        case "--compare" -> compare = Path.of(args[++i]).toAbsolutePath();
         case "--harness" -> harness = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--max-artifact-mib" -> maxArtifactMib = Double.parseDouble(args[++i]);
@@ -142,7 +177,18 @@ public final class ColdStartBenchmark {
     vault.put(org, SecretPurpose.WEBHOOK, secret);
     try {
       new ColdStartBenchmark()
-          .run(runs, snapStart, maxArtifactMib, build, harness, out, jvm, org, secret, System.out);
+          .run(
+              runs,
+              snapStart,
+              maxArtifactMib,
+              build,
+              compare,
+              harness,
+              out,
+              jvm,
+              org,
+              secret,
+              System.out);
     } finally {
       orgs.deleteOrgData(org);
       vault.delete(org, SecretPurpose.WEBHOOK);
@@ -155,6 +201,7 @@ public final class ColdStartBenchmark {
       boolean snapStart,
       double maxArtifactMib,
       Path build,
+      Path compare,
       Path harness,
       Path out,
       List<String> jvm,
@@ -190,6 +237,15 @@ public final class ColdStartBenchmark {
                 "200",
                 "mcp",
                 List.of("-Dauthorization.server=http://127.0.0.1/bench-issuer", names)));
+    if (compare != null) {
+      // Each function beside the same function from the other build, in the same rounds.
+      List<Function> both = new ArrayList<>(List.of(plain.getFirst()));
+      for (Function f : plain.subList(1, plain.size())) {
+        both.add(f);
+        both.add(f.from(compare));
+      }
+      plain = both;
+    }
     List<Function> functions = plain;
     if (snapStart) {
       // Each function restored from a simulated snapshot, without and with priming.
@@ -266,7 +322,7 @@ public final class ColdStartBenchmark {
                       Instant.now().getEpochSecond()),
                   secret)));
       for (Function f : functions) {
-        Path code = build.resolve(f.artifact());
+        Path code = f.code(build);
         List<String> command = new ArrayList<>();
         command.add(java);
         command.add("-XX:TieredStopAtLevel=1");
@@ -314,6 +370,8 @@ public final class ColdStartBenchmark {
               f, median(s[0]), median(s[1]), median(s[2]), statuses.get(f).toString().trim()));
     }
     double floor = results.get(0).total();
+    int width =
+        Math.max(19, results.stream().mapToInt(r -> r.function().name().length()).max().orElse(0));
     print.printf(
         Locale.ROOT,
         "Cold starts: %d fresh JVMs per function (%s -XX:TieredStopAtLevel=1 -XX:+UseSerialGC%s),"
@@ -330,7 +388,7 @@ public final class ColdStartBenchmark {
             : "");
     print.printf(
         Locale.ROOT,
-        "%-19s %8s %8s %8s %6s %9s %9s %5s  %s%n",
+        "%-" + width + "s %8s %8s %8s %6s %9s %9s %5s  %s%n",
         "function",
         "(a) ms",
         "(b) ms",
@@ -341,11 +399,11 @@ public final class ColdStartBenchmark {
         "jars",
         "unexpected answers");
     for (Result r : results) {
-      Path code = build.resolve(r.function().artifact());
+      Path code = r.function().code(build);
       boolean baseline = r == results.get(0);
       print.printf(
           Locale.ROOT,
-          "%-19s %8.0f %8.1f %8.0f %6.2f %9s %9s %5s  %s%n",
+          "%-" + width + "s %8.0f %8.1f %8.0f %6.2f %9s %9s %5s  %s%n",
           r.function().name(),
           r.ready(),
           r.first(),
@@ -370,7 +428,7 @@ public final class ColdStartBenchmark {
     // Sizes are exact, not timings: make test holds every artifact under issue #12's 20 MiB.
     List<String> over = new ArrayList<>();
     for (Result r : results.subList(1, results.size())) {
-      double mib = size(build.resolve(r.function().artifact())) / 1048576.0;
+      double mib = size(r.function().code(build)) / 1048576.0;
       if (mib > maxArtifactMib) {
         over.add(String.format(Locale.ROOT, "%s %.2f MiB", r.function().artifact(), mib));
       }
