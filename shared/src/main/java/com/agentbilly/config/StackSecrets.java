@@ -30,18 +30,8 @@ public final class StackSecrets {
 
   /**
    * Reads the secret ids from {@code settings} only when the key is first asked for, so a function
-   * needs only the variables of the keys it uses.
+   * needs only the variables of the keys it uses, and asks for the client only then too.
    */
-  public StackSecrets(SecretsManagerClient secrets, Settings settings) {
-    this(fixed(secrets), settings);
-  }
-
-  private static Supplier<SecretsManagerClient> fixed(SecretsManagerClient secrets) {
-    Objects.requireNonNull(secrets, "secrets");
-    return () -> secrets;
-  }
-
-  /** The same, with the client asked for when a key is first read. */
   public StackSecrets(Supplier<SecretsManagerClient> secrets, Settings settings) {
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     Objects.requireNonNull(settings, "settings");

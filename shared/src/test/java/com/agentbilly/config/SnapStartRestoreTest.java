@@ -13,7 +13,7 @@ class SnapStartRestoreTest {
     FakeSecretsManager secretsManager = new FakeSecretsManager();
     secretsManager.putString("audit", "a".repeat(64));
     StackSecrets secrets =
-        new StackSecrets(secretsManager, new Settings(Map.of("AUDIT_SECRET_ID", "audit")));
+        new StackSecrets(() -> secretsManager, new Settings(Map.of("AUDIT_SECRET_ID", "audit")));
     SnapStartRestore restore = SnapStartRestore.reloading(secrets);
 
     secrets.auditKey();
@@ -33,7 +33,7 @@ class SnapStartRestoreTest {
     FakeSecretsManager secretsManager = new FakeSecretsManager();
     secretsManager.putString("audit", "a".repeat(64));
     StackSecrets secrets =
-        new StackSecrets(secretsManager, new Settings(Map.of("AUDIT_SECRET_ID", "audit")));
+        new StackSecrets(() -> secretsManager, new Settings(Map.of("AUDIT_SECRET_ID", "audit")));
     java.util.concurrent.atomic.AtomicInteger primed =
         new java.util.concurrent.atomic.AtomicInteger();
     SnapStartRestore restore =

@@ -25,7 +25,7 @@ class StackSecretsTest {
   void readsEachKeyOnFirstUseAndOnlyOnce() {
     secrets.putString(FINGERPRINT_ID, FINGERPRINT_KEY);
     secrets.putString(CURSOR_ID, CURSOR_KEY);
-    StackSecrets stack = new StackSecrets(secrets, settings(allSecretIds()));
+    StackSecrets stack = new StackSecrets(() -> secrets, settings(allSecretIds()));
     assertThat(secrets.reads(FINGERPRINT_ID)).isZero();
 
     assertThat(stack.fingerprintKey()).isEqualTo(bytes(FINGERPRINT_KEY));
@@ -40,7 +40,8 @@ class StackSecretsTest {
   @Test
   void needsOnlyTheVariablesOfTheKeysItUses() {
     secrets.putString(AUDIT_ID, AUDIT_KEY);
-    StackSecrets stack = new StackSecrets(secrets, settings(Map.of("AUDIT_SECRET_ID", AUDIT_ID)));
+    StackSecrets stack =
+        new StackSecrets(() -> secrets, settings(Map.of("AUDIT_SECRET_ID", AUDIT_ID)));
 
     assertThat(stack.auditKey()).isEqualTo(bytes(AUDIT_KEY));
     assertThatThrownBy(stack::cursorKey)
@@ -51,7 +52,7 @@ class StackSecretsTest {
   @Test
   void reloadReadsTheCurrentValuesAgain() {
     secrets.putString(AUDIT_ID, AUDIT_KEY);
-    StackSecrets stack = new StackSecrets(secrets, settings(allSecretIds()));
+    StackSecrets stack = new StackSecrets(() -> secrets, settings(allSecretIds()));
     stack.auditKey();
     secrets.putString(AUDIT_ID, "b".repeat(64));
 
@@ -65,7 +66,7 @@ class StackSecretsTest {
   @Test
   void handsOutCopiesThatCannotChangeTheKey() {
     secrets.putString(FINGERPRINT_ID, FINGERPRINT_KEY);
-    StackSecrets stack = new StackSecrets(secrets, settings(allSecretIds()));
+    StackSecrets stack = new StackSecrets(() -> secrets, settings(allSecretIds()));
 
     stack.fingerprintKey()[0] = 0;
 
@@ -75,7 +76,7 @@ class StackSecretsTest {
   @Test
   void refusesAKeyShorterThan32BytesWithoutShowingIt() {
     secrets.putString(CURSOR_ID, "short-key");
-    StackSecrets stack = new StackSecrets(secrets, settings(allSecretIds()));
+    StackSecrets stack = new StackSecrets(() -> secrets, settings(allSecretIds()));
 
     assertThatThrownBy(stack::cursorKey)
         .isInstanceOf(SecretAccessException.class)
@@ -85,7 +86,7 @@ class StackSecretsTest {
 
   @Test
   void reportsAMissingSecretByName() {
-    StackSecrets stack = new StackSecrets(secrets, settings(allSecretIds()));
+    StackSecrets stack = new StackSecrets(() -> secrets, settings(allSecretIds()));
 
     assertThatThrownBy(stack::auditKey)
         .isInstanceOf(SecretAccessException.class)

@@ -160,7 +160,7 @@ class KeyOnboardingIT {
     scan = new SecretScan(dynamo, secrets, stack.info().table());
     orgStore = new DynamoDbOrgStore(dynamo, stack.info().table());
     invitationStore = new DynamoDbInvitationStore(dynamo, stack.info().table());
-    StackSecrets stackSecrets = new StackSecrets(secrets, settings);
+    StackSecrets stackSecrets = new StackSecrets(() -> secrets, settings);
     auditLog =
         new DynamoDbAuditLog(
             dynamo, stack.info().table(), stackSecrets.auditKey(), Clock.systemUTC());
@@ -584,8 +584,8 @@ class KeyOnboardingIT {
     assertThat(connect(org, "viewer", key).status()).isEqualTo(200);
     KmsSecretsManagerKeyVault apiVault =
         new KmsSecretsManagerKeyVault(
-            kms,
-            secrets,
+            () -> kms,
+            () -> secrets,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             Set.of(SecretPurpose.VIEWER),

@@ -289,8 +289,8 @@ class KeyVaultIT {
   private static KmsSecretsManagerKeyVault vault(
       Set<SecretPurpose> readable, boolean writable, Duration cacheTtl) {
     return new KmsSecretsManagerKeyVault(
-        kms,
-        secrets,
+        () -> kms,
+        () -> secrets,
         settings.kmsKeyId(),
         settings.secretPrefix(),
         readable,

@@ -65,7 +65,7 @@ class MirrorReadsIT {
 
   private static DynamoDbMirrorStore store() {
     Settings settings = Settings.fromEnvironment();
-    StackSecrets secrets = new StackSecrets(AwsClients.secretsManager(), settings);
+    StackSecrets secrets = new StackSecrets(AwsClients::secretsManager, settings);
     return new DynamoDbMirrorStore(
         AwsClients.dynamoDb(), settings.tableName(), secrets::cursorKey, Clock.systemUTC());
   }

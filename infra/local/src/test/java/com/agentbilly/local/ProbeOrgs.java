@@ -35,7 +35,7 @@ final class ProbeOrgs {
     this.stack = stack;
     Settings settings = Settings.fromEnvironment();
     this.orgs = new DynamoDbOrgStore(AwsClients.dynamoDb(), settings.tableName());
-    StackSecrets secrets = new StackSecrets(AwsClients.secretsManager(), settings);
+    StackSecrets secrets = new StackSecrets(AwsClients::secretsManager, settings);
     this.mirror =
         new DynamoDbMirrorStore(
             AwsClients.dynamoDb(), settings.tableName(), secrets::cursorKey, Clock.systemUTC());

@@ -37,7 +37,7 @@ class StackSecretsIT {
 
   @Test
   void readsTheThreeGeneratedKeysAsDistinct64ByteKeys() {
-    StackSecrets stack = new StackSecrets(secrets, Settings.fromEnvironment());
+    StackSecrets stack = new StackSecrets(() -> secrets, Settings.fromEnvironment());
 
     assertThat(stack.fingerprintKey()).hasSize(64);
     assertThat(stack.cursorKey()).hasSize(64);
@@ -49,8 +49,8 @@ class StackSecretsIT {
 
   @Test
   void fingerprintsAgreeAcrossContainersAndReloads() {
-    StackSecrets first = new StackSecrets(secrets, Settings.fromEnvironment());
-    StackSecrets second = new StackSecrets(secrets, Settings.fromEnvironment());
+    StackSecrets first = new StackSecrets(() -> secrets, Settings.fromEnvironment());
+    StackSecrets second = new StackSecrets(() -> secrets, Settings.fromEnvironment());
     String fingerprint = new KeyFingerprints(first::fingerprintKey).fingerprint("rk_test_51same");
 
     second.reload();

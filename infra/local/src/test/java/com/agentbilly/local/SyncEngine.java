@@ -73,8 +73,8 @@ public final class SyncEngine {
     Settings settings = Settings.fromEnvironment();
     KmsSecretsManagerKeyVault vault =
         new KmsSecretsManagerKeyVault(
-            kms,
-            secrets,
+            () -> kms,
+            () -> secrets,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             EnumSet.of(SecretPurpose.SYNC),

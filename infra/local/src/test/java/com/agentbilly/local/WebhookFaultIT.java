@@ -8,6 +8,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.adapter.stripe.StripeApiObjectFetcher;
 import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.OrgId;
 import com.agentbilly.domain.SecretPurpose;
@@ -36,8 +37,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The webhook when DynamoDB stops answering: the handler is built here with real adapters, the
@@ -79,8 +78,8 @@ class WebhookFaultIT {
     ledger = new DynamoDbEventLedger(proxied, table);
     KmsSecretsManagerKeyVault vault =
         new KmsSecretsManagerKeyVault(
-            KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-            SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+            AwsClients::kms,
+            AwsClients::secretsManager,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             EnumSet.of(SecretPurpose.WEBHOOK, SecretPurpose.SYNC),

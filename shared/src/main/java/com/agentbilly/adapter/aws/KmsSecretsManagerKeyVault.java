@@ -67,6 +67,9 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
   private final TtlCache<CacheKey, String> cache;
 
   /**
+   * The clients are asked for on first use, so a function whose first requests never touch a secret
+   * does not build them during its cold start.
+   *
    * @param kmsKeyId the stack's KMS key (id, ARN or {@code alias/…}) used for {@code Encrypt} and
    *     named in {@code Decrypt} and in the secret's {@code KmsKeyId}
    * @param secretPrefix prefix of every secret name, ending in {@code /} (e.g. {@code
@@ -74,30 +77,6 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
    * @param readable the purposes this function may decrypt
    * @param writable whether this function may put and delete secrets
    * @param cacheTtl how long a decrypted secret is kept; zero disables the cache
-   */
-  public KmsSecretsManagerKeyVault(
-      KmsClient kms,
-      SecretsManagerClient secrets,
-      String kmsKeyId,
-      String secretPrefix,
-      Set<SecretPurpose> readable,
-      boolean writable,
-      Clock clock,
-      Duration cacheTtl) {
-    this(
-        fixed(kms, "kms"),
-        fixed(secrets, "secrets"),
-        kmsKeyId,
-        secretPrefix,
-        readable,
-        writable,
-        clock,
-        cacheTtl);
-  }
-
-  /**
-   * The same, with clients asked for on first use: a function whose first requests never touch a
-   * secret does not build them during its cold start.
    */
   public KmsSecretsManagerKeyVault(
       Supplier<KmsClient> kms,
@@ -120,11 +99,6 @@ public final class KmsSecretsManagerKeyVault implements KeyVault {
         readable.isEmpty() ? EnumSet.noneOf(SecretPurpose.class) : EnumSet.copyOf(readable);
     this.writable = writable;
     this.cache = new TtlCache<>(clock, cacheTtl);
-  }
-
-  private static <T> Supplier<T> fixed(T client, String name) {
-    Objects.requireNonNull(client, name);
-    return () -> client;
   }
 
   /** The Secrets Manager name of an org's secret: {@code <prefix><org>/<purpose>}. */

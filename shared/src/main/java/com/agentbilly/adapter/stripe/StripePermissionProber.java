@@ -98,10 +98,14 @@ public final class StripePermissionProber implements PermissionProber {
               ? clients.exchange(key, RequestMethod.GET, probe.path() + "?" + probe.form(), null)
               : clients.exchange(key, RequestMethod.POST, probe.path(), probe.form());
     } catch (StripeException e) {
-      LOG.atWarn()
-          .addKeyValue("permission", probe.permission().slug())
-          .addKeyValue("error", e.getClass().getSimpleName())
-          .log("a permission probe could not reach Stripe");
+      // Interrupted means the answer was already decided elsewhere: another probe found the key
+      // unknown, or the deadline passed. Only a probe that failed on its own is worth a warning.
+      if (!Thread.currentThread().isInterrupted()) {
+        LOG.atWarn()
+            .addKeyValue("permission", probe.permission().slug())
+            .addKeyValue("error", e.getClass().getSimpleName())
+            .log("a permission probe could not reach Stripe");
+      }
       throw unavailable();
     }
     int status = response.code();

@@ -92,7 +92,14 @@ class KmsSecretsManagerKeyVaultTest {
     assertThatThrownBy(
             () ->
                 new KmsSecretsManagerKeyVault(
-                    kms, secrets, KEY_ID, "agent-billy/test", Set.of(), true, clock, TTL))
+                    () -> kms,
+                    () -> secrets,
+                    KEY_ID,
+                    "agent-billy/test",
+                    Set.of(),
+                    true,
+                    clock,
+                    TTL))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("secretPrefix must end with '/': agent-billy/test");
   }
@@ -304,7 +311,7 @@ class KmsSecretsManagerKeyVaultTest {
   private KmsSecretsManagerKeyVault vault(
       Set<SecretPurpose> readable, boolean writable, Duration ttl) {
     return new KmsSecretsManagerKeyVault(
-        kms, secrets, KEY_ID, PREFIX, readable, writable, clock, ttl);
+        () -> kms, () -> secrets, KEY_ID, PREFIX, readable, writable, clock, ttl);
   }
 
   /** A vault whose clients throw on any call: what it refuses, it refuses before calling AWS. */
@@ -331,7 +338,7 @@ class KmsSecretsManagerKeyVaultTest {
           public void close() {}
         };
     return new KmsSecretsManagerKeyVault(
-        noKms, noSecrets, KEY_ID, PREFIX, readable, writable, clock, TTL);
+        () -> noKms, () -> noSecrets, KEY_ID, PREFIX, readable, writable, clock, TTL);
   }
 
   private static Tag tag(String key, String value) {

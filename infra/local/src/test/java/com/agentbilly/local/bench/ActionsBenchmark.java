@@ -12,6 +12,7 @@ import com.agentbilly.adapter.stripe.StripeApiActions;
 import com.agentbilly.adapter.stripe.StripeClients;
 import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.actions.ManagerActionRoutes;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
 import com.agentbilly.domain.Membership;
@@ -57,7 +58,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The refund scenarios of the api benchmark ({@code infra/bench/api}): {@code POST
@@ -91,10 +91,7 @@ public final class ActionsBenchmark {
             .overrideConfiguration(c -> c.addExecutionInterceptor(recorder))
             .build();
     this.bare = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-    StackSecrets secrets =
-        new StackSecrets(
-            SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-            settings);
+    StackSecrets secrets = new StackSecrets(AwsClients::secretsManager, settings);
     JsonNode demoKeys = Json.read(Files.readString(Path.of(System.getenv("STRIPE_LAYER_KEYS"))));
     this.managerKey = demoKeys.at("/keys/manager/key").asText();
     this.secretStripe =

@@ -7,6 +7,7 @@ import com.agentbilly.adapter.dynamodb.DynamoDbMirrorStore;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
 import com.agentbilly.api.ApiHandler;
 import com.agentbilly.api.ApiRoutes;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.Settings;
 import com.agentbilly.config.StackSecrets;
 import com.agentbilly.domain.Membership;
@@ -38,7 +39,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The api benchmark ({@code infra/bench/api}): scenarios through {@link ApiHandler#handleRequest}
@@ -82,10 +82,7 @@ public final class ApiBenchmark {
             .overrideConfiguration(c -> c.addExecutionInterceptor(recorder))
             .build();
     this.bare = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-    StackSecrets secrets =
-        new StackSecrets(
-            SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-            settings);
+    StackSecrets secrets = new StackSecrets(AwsClients::secretsManager, settings);
     Clock clock = Clock.systemUTC();
     String table = settings.tableName();
     this.orgs = new DynamoDbOrgStore(recorded, table);

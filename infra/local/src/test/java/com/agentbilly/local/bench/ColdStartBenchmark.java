@@ -2,6 +2,7 @@ package com.agentbilly.local.bench;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
 import com.agentbilly.adapter.dynamodb.DynamoDbOrgStore;
+import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.Settings;
 import com.agentbilly.domain.Membership;
 import com.agentbilly.domain.Mode;
@@ -33,8 +34,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The cold start benchmark ({@code infra/bench/coldstart}): for each function of the {@code sam
@@ -160,8 +159,8 @@ public final class ColdStartBenchmark {
     DynamoDbOrgStore orgs = new DynamoDbOrgStore(dynamo, settings.tableName());
     KmsSecretsManagerKeyVault vault =
         new KmsSecretsManagerKeyVault(
-            KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-            SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+            AwsClients::kms,
+            AwsClients::secretsManager,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             Set.of(),

@@ -82,8 +82,8 @@ public final class SyncBenchmark {
         SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     this.writableVault =
         new KmsSecretsManagerKeyVault(
-            kms,
-            secrets,
+            () -> kms,
+            () -> secrets,
             settings.kmsKeyId(),
             settings.secretPrefix(),
             Set.of(),

@@ -105,8 +105,8 @@ public final class WebhookBenchmark {
       Set<SecretPurpose> readable,
       boolean writable) {
     return new KmsSecretsManagerKeyVault(
-        kms,
-        secrets,
+        () -> kms,
+        () -> secrets,
         settings.kmsKeyId(),
         settings.secretPrefix(),
         readable,
