@@ -1,7 +1,7 @@
 package com.agentbilly.onboarding;
 
 import com.agentbilly.adapter.aws.KmsSecretsManagerKeyVault;
-import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.adapter.stripe.StripeExchange;
 import com.agentbilly.adapter.stripe.StripePermissionProber;
 import com.agentbilly.config.AwsClients;
 import com.agentbilly.config.KeyFingerprints;
@@ -52,7 +52,7 @@ public class OnboardingBeans {
             keys,
             vault,
             new StripePermissionProber(
-                StripeClients.interactive(settings.stripeApiBase()), Duration.ofSeconds(12)),
+                StripeExchange.interactive(settings.stripeApiBase()), Duration.ofSeconds(12)),
             new KeyFingerprints(stackSecrets::fingerprintKey),
             audit,
             clock);

@@ -3,7 +3,7 @@ package com.agentbilly.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.agentbilly.adapter.stripe.StripeClients;
+import com.agentbilly.adapter.stripe.StripeExchange;
 import com.agentbilly.adapter.stripe.StripePermissionProber;
 import com.agentbilly.domain.keys.Probe;
 import com.agentbilly.domain.keys.ProbeAnswer;
@@ -115,7 +115,7 @@ class ProbeContractIT {
   void theProberSendsEveryProbeInAShapeStripeAccepts() {
     StripePermissionProber prober =
         new StripePermissionProber(
-            StripeClients.interactive(stripeMockUrl), Duration.ofSeconds(20));
+            StripeExchange.interactive(stripeMockUrl), Duration.ofSeconds(20));
 
     Map<StripePermission, ProbeAnswer> answers =
         prober.probe(RESTRICTED_KEY, Probe.table().values());

@@ -10,9 +10,7 @@ import com.agentbilly.port.PermissionProber;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import com.stripe.exception.StripeException;
-import com.stripe.net.ApiResource.RequestMethod;
-import com.stripe.net.StripeResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,24 +29,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes a key's permissions with stripe-java. How Stripe's answer is read: a 403 (which names the
- * missing {@code rak_*} permission and the account) means the key lacks it; a 404 or {@code
- * resource_missing} for the object that does not exist means it has it (Stripe checks permission
- * first); a 2xx list means it has it; a 401 means Stripe does not know the key. The answers are
- * read from status and body ({@link StripeClients#exchange}): a probe's errors are the expected
- * answers, and stripe-java's reading of them into exceptions loads some 500 classes of its model
- * during a cold start.
+ * Probes a key's permissions. How Stripe's answer is read: a 403 (which names the missing {@code
+ * rak_*} permission and the account) means the key lacks it; a 404 or {@code resource_missing} for
+ * the object that does not exist means it has it (Stripe checks permission first); a 2xx list means
+ * it has it; a 401 means Stripe does not know the key. The answers are read from status and body
+ * ({@link StripeExchange}): a probe's errors are the expected answers, and stripe-java's transport
+ * and its reading of them into exceptions would load some 700 classes of its model during a cold
+ * start.
  */
 public final class StripePermissionProber implements PermissionProber {
 
   private static final Logger LOG = LoggerFactory.getLogger(StripePermissionProber.class);
   private static final Pattern ACCOUNT = Pattern.compile("on account '(acct_[A-Za-z0-9]+)'");
 
-  private final StripeClients clients;
+  private final StripeExchange stripe;
   private final Duration deadline;
 
-  public StripePermissionProber(StripeClients clients, Duration deadline) {
-    this.clients = clients;
+  public StripePermissionProber(StripeExchange stripe, Duration deadline) {
+    this.stripe = stripe;
     this.deadline = deadline;
   }
 
@@ -91,13 +89,16 @@ public final class StripePermissionProber implements PermissionProber {
   }
 
   private ProbeAnswer ask(String key, Probe probe) {
-    StripeResponse response;
+    StripeExchange.Answer response;
     try {
       response =
           probe.method().equals("GET")
-              ? clients.exchange(key, RequestMethod.GET, probe.path() + "?" + probe.form(), null)
-              : clients.exchange(key, RequestMethod.POST, probe.path(), probe.form());
-    } catch (StripeException e) {
+              ? stripe.send(key, probe.path() + "?" + probe.form(), null)
+              : stripe.send(key, probe.path(), probe.form());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable();
+    } catch (IOException e) {
       // Interrupted means the answer was already decided elsewhere: another probe found the key
       // unknown, or the deadline passed. Only a probe that failed on its own is worth a warning.
       if (!Thread.currentThread().isInterrupted()) {
@@ -108,7 +109,7 @@ public final class StripePermissionProber implements PermissionProber {
       }
       throw unavailable();
     }
-    int status = response.code();
+    int status = response.status();
     if (status >= 200 && status < 300) {
       return ProbeAnswer.has();
     }
@@ -136,7 +137,7 @@ public final class StripePermissionProber implements PermissionProber {
   /** The {@code error} object of Stripe's error answer, or a missing node. */
   private static JsonNode error(String body) {
     try {
-      return body == null ? MissingNode.getInstance() : Json.read(body).path("error");
+      return body.isEmpty() ? MissingNode.getInstance() : Json.read(body).path("error");
     } catch (JsonProcessingException e) {
       return MissingNode.getInstance();
     }
