@@ -2,14 +2,17 @@ package com.agentbilly.api;
 
 import com.agentbilly.config.FunctionContext;
 import com.agentbilly.http.ApiRouter;
+import com.agentbilly.http.ProxyEventJson;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /** Lambda entry point of the team API. */
-public final class ApiHandler
-    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class ApiHandler implements RequestStreamHandler {
 
   private final ApiRouter router;
 
@@ -22,9 +25,15 @@ public final class ApiHandler
     this.router = router;
   }
 
+  /** API Gateway's proxy event in, its answer out ({@link ProxyEventJson} says why as JSON). */
   @Override
-  public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    ProxyEventJson.writeResponse(handle(ProxyEventJson.readRequest(input), context), output);
+  }
+
+  /** One event, already read: what {@link #handleRequest} answers. */
+  public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
     return router.handle(event, context);
   }
 }

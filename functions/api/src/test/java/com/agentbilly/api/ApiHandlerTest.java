@@ -6,11 +6,15 @@ import com.agentbilly.http.Json;
 import com.agentbilly.testing.EventFixtures;
 import com.agentbilly.testing.InMemoryOrgStore;
 import com.agentbilly.testing.RecordingAuditLog;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
-/** The handler against real API Gateway event shapes from {@code events/api}. */
+/** The handler against real API Gateway events from {@code events/api}, as Lambda hands them. */
 class ApiHandlerTest {
 
   private final InMemoryOrgStore orgs = new InMemoryOrgStore();
@@ -20,9 +24,9 @@ class ApiHandlerTest {
 
   @Test
   void meAnswersWithTheAuthorizersIdentity() throws Exception {
-    var response = handler.handleRequest(load("api/get-me.json"), null);
-    assertThat(response.getStatusCode()).isEqualTo(200);
-    assertThat(Json.read(response.getBody()))
+    JsonNode response = invoke("api/get-me.json");
+    assertThat(response.get("statusCode").asInt()).isEqualTo(200);
+    assertThat(Json.read(response.get("body").asText()))
         .isEqualTo(
             Json.read(
                 "{\"user\":{\"id\":\"8a1b2c3d-0000-4000-8000-000000000001\","
@@ -31,8 +35,8 @@ class ApiHandlerTest {
 
   @Test
   void createdOrgIsOwnedByTheCaller() throws Exception {
-    var response = handler.handleRequest(load("api/post-orgs.json"), null);
-    assertThat(response.getStatusCode()).isEqualTo(201);
+    JsonNode response = invoke("api/post-orgs.json");
+    assertThat(response.get("statusCode").asInt()).isEqualTo(201);
     assertThat(orgs.membershipsOf("8a1b2c3d-0000-4000-8000-000000000001"))
         .singleElement()
         .satisfies(m -> assertThat(m.orgName()).isEqualTo("Acme Billing"));
@@ -40,12 +44,18 @@ class ApiHandlerTest {
 
   @Test
   void anOrgTheCallerIsNotInIsNotFound() throws Exception {
-    var response = handler.handleRequest(load("api/get-org.json"), null);
-    assertThat(response.getStatusCode()).isEqualTo(404);
-    assertThat(Json.read(response.getBody()).at("/error/code").asText()).isEqualTo("not_found");
+    JsonNode response = invoke("api/get-org.json");
+    assertThat(response.get("statusCode").asInt()).isEqualTo(404);
+    assertThat(Json.read(response.get("body").asText()).at("/error/code").asText())
+        .isEqualTo("not_found");
   }
 
-  private static APIGatewayProxyRequestEvent load(String name) {
-    return EventLoader.loadApiGatewayRestEvent(EventFixtures.path(name).toString());
+  /** The fixture as Lambda hands it to the handler, and the JSON the handler answers. */
+  private JsonNode invoke(String fixture) throws IOException {
+    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    try (InputStream event = Files.newInputStream(EventFixtures.path(fixture))) {
+      handler.handleRequest(event, answer, null);
+    }
+    return Json.read(answer.toString(StandardCharsets.UTF_8));
   }
 }

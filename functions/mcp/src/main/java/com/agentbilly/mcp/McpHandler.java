@@ -6,10 +6,14 @@ import com.agentbilly.domain.ErrorCode;
 import com.agentbilly.http.ApiResponse;
 import com.agentbilly.http.ApiRouter;
 import com.agentbilly.http.Json;
+import com.agentbilly.http.ProxyEventJson;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -23,8 +27,7 @@ import java.util.UUID;
  * event stream is offered), and {@code GET /.well-known/oauth-protected-resource} — the one route
  * without the authorizer — names the Cognito issuer as the authorization server (RFC 9728).
  */
-public final class McpHandler
-    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class McpHandler implements RequestStreamHandler {
 
   static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
 
@@ -41,9 +44,15 @@ public final class McpHandler
     this.authorizationServer = endpoint.authorizationServer();
   }
 
+  /** API Gateway's proxy event in, its answer out ({@link ProxyEventJson} says why as JSON). */
   @Override
-  public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    ProxyEventJson.writeResponse(handle(ProxyEventJson.readRequest(input), context), output);
+  }
+
+  /** One event, already read: what {@link #handleRequest} answers. */
+  public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
     String route = event.getHttpMethod() + " " + event.getResource();
     return switch (route) {
       case "POST /mcp" -> post(event, context);

@@ -59,7 +59,7 @@ class McpFuzzTest {
     McpHandler handler = handler(writes);
 
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(
+        handler.handle(
             request("POST", "/mcp").as(member, member + "@x.test").body(message).build(), null);
 
     assertThat(response.getStatusCode()).as(message).isIn(200, 202, 400, 413);

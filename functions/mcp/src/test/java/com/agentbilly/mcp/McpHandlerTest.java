@@ -30,7 +30,7 @@ class McpHandlerTest {
             .build();
     event.getRequestContext().setStage("prod");
 
-    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+    APIGatewayProxyResponseEvent response = handler.handle(event, null);
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     JsonNode body = Json.read(response.getBody());
@@ -43,7 +43,7 @@ class McpHandlerTest {
   @Test
   void getIsMethodNotAllowed() {
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(request("GET", "/mcp").as("u-1", "u@x.test").build(), null);
+        handler.handle(request("GET", "/mcp").as("u-1", "u@x.test").build(), null);
 
     assertThat(response.getStatusCode()).isEqualTo(405);
     assertThat(response.getHeaders()).containsEntry("Allow", "POST");
@@ -52,7 +52,7 @@ class McpHandlerTest {
   @Test
   void aPostWithoutClaimsIsUnauthorizedAndNamesTheMetadata() {
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(
+        handler.handle(
             request("POST", "/mcp")
                 .header("Host", "127.0.0.1:3000")
                 .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")
@@ -76,7 +76,7 @@ class McpHandlerTest {
             .build();
     event.setIsBase64Encoded(true);
 
-    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+    APIGatewayProxyResponseEvent response = handler.handle(event, null);
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     assertThat(response.getBody()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
@@ -86,7 +86,7 @@ class McpHandlerTest {
   @Test
   void aNotificationIsAcceptedWithNoBody() {
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(
+        handler.handle(
             request("POST", "/mcp")
                 .as("u-1", "u@x.test")
                 .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
@@ -103,8 +103,7 @@ class McpHandlerTest {
     String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"" + padding + "\"}";
 
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(
-            request("POST", "/mcp").as("u-1", "u@x.test").body(huge).build(), null);
+        handler.handle(request("POST", "/mcp").as("u-1", "u@x.test").body(huge).build(), null);
 
     assertThat(response.getStatusCode()).isEqualTo(413);
     assertThat(Json.read(response.getBody()).at("/error/code").asText())
@@ -118,8 +117,7 @@ class McpHandlerTest {
     String atLimit = ping.replace("\"pad\":\"\"", "\"pad\":\"" + padding + "\"");
 
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(
-            request("POST", "/mcp").as("u-1", "u@x.test").body(atLimit).build(), null);
+        handler.handle(request("POST", "/mcp").as("u-1", "u@x.test").body(atLimit).build(), null);
 
     assertThat(atLimit).hasSize(ApiRouter.MAX_BODY_BYTES);
     assertThat(response.getStatusCode()).isEqualTo(200);
@@ -131,7 +129,7 @@ class McpHandlerTest {
         request("POST", "/mcp").as("u-1", "u@x.test").body("not base64 !").build();
     event.setIsBase64Encoded(true);
 
-    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+    APIGatewayProxyResponseEvent response = handler.handle(event, null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
     assertThat(Json.read(response.getBody()).at("/error/code").asText())

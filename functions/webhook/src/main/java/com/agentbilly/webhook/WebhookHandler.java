@@ -10,9 +10,12 @@ import com.agentbilly.http.ApiResponse;
 import com.agentbilly.http.Json;
 import com.agentbilly.logging.OutcomeLog;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -32,8 +35,7 @@ import org.slf4j.LoggerFactory;
  * retries the delivery. Each delivery ends with one {@link OutcomeLog} line (org, event id and
  * type, status, outcome, duration); the body, the signature and the secret are never logged.
  */
-public final class WebhookHandler
-    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class WebhookHandler implements RequestStreamHandler {
 
   /** The largest body accepted: 1 MiB (Stripe's events are far smaller). */
   public static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -56,8 +58,18 @@ public final class WebhookHandler
     this.events = Objects.requireNonNull(events, "events");
   }
 
+  /**
+   * The function URL's event in, its answer out ({@link FunctionUrlEventJson} says why as JSON).
+   */
   @Override
-  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    FunctionUrlEventJson.writeResponse(
+        handle(FunctionUrlEventJson.readRequest(input), context), output);
+  }
+
+  /** One delivery, already read: what {@link #handleRequest} answers. */
+  public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context) {
     long started = System.nanoTime();
     String requestId = requestId(event, context);
     Delivery delivery = new Delivery();

@@ -10,21 +10,26 @@ import com.agentbilly.domain.Role;
 import com.agentbilly.domain.SecretPurpose;
 import com.agentbilly.domain.mirror.MirrorItem;
 import com.agentbilly.domain.mirror.ObjectType;
+import com.agentbilly.http.Json;
 import com.agentbilly.testing.EventFixtures;
 import com.agentbilly.testing.InMemoryEventLedger;
 import com.agentbilly.testing.InMemoryMirrorStore;
 import com.agentbilly.testing.InMemoryOrgStore;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recorded function URL requests of {@code events/function-url}: localstripe-shaped bodies
- * signed with the fixture secret at {@code t=1795984928}, one of them base64-encoded.
+ * The recorded function URL requests of {@code events/function-url}, as Lambda hands them:
+ * localstripe-shaped bodies signed with the fixture secret at {@code t=1795984928}, one of them
+ * base64-encoded.
  */
 class FunctionUrlFixturesTest {
 
@@ -49,10 +54,10 @@ class FunctionUrlFixturesTest {
   }
 
   @Test
-  void aRecordedDeliveryIsVerifiedAndMirrored() {
-    APIGatewayV2HTTPResponse response = handler.handleRequest(load("post-webhook.json"), null);
+  void aRecordedDeliveryIsVerifiedAndMirrored() throws IOException {
+    JsonNode response = invoke(handler, "post-webhook.json");
 
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    assertThat(response.get("statusCode").asInt()).as(response.toString()).isEqualTo(200);
     MirrorItem customer = mirror.get(ORG, ObjectType.CUSTOMER, "cus_test_jenny").orElseThrow();
     assertThat(customer.deleted()).isFalse();
     assertThat(customer.snapshot()).isEqualTo(Instant.ofEpochSecond(1795984927));
@@ -60,35 +65,39 @@ class FunctionUrlFixturesTest {
   }
 
   @Test
-  void aRecordedBase64DeliveryIsDecodedBeforeVerification() {
-    APIGatewayV2HTTPEvent event = load("post-webhook-base64.json");
-    assertThat(event.getIsBase64Encoded()).isTrue();
+  void aRecordedBase64DeliveryIsDecodedBeforeVerification() throws IOException {
+    assertThat(Files.readString(EventFixtures.path("function-url/post-webhook-base64.json")))
+        .contains("\"isBase64Encoded\": true");
 
-    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+    JsonNode response = invoke(handler, "post-webhook-base64.json");
 
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    assertThat(response.get("statusCode").asInt()).as(response.toString()).isEqualTo(200);
     assertThat(mirror.get(ORG, ObjectType.CUSTOMER, "cus_test_jenny").map(MirrorItem::deleted))
         .contains(true);
     assertThat(ledger.entry(ORG, "evt_test_customer_deleted")).isPresent();
   }
 
   @Test
-  void aRecordedDeliveryReplayedSixMinutesLaterIsRefused() {
+  void aRecordedDeliveryReplayedSixMinutesLaterIsRefused() throws IOException {
     Clock later = Clock.fixed(DELIVERED.plusSeconds(360), ZoneOffset.UTC);
     WebhookHandler replayed =
         new WebhookHandler(
             new ApplyStripeEvent(orgs, vault, mirror, ledger, new FakeStripe(), later));
 
-    APIGatewayV2HTTPResponse response = replayed.handleRequest(load("post-webhook.json"), null);
+    JsonNode response = invoke(replayed, "post-webhook.json");
 
-    assertThat(response.getStatusCode()).isEqualTo(400);
-    assertThat(response.getBody()).contains("\"invalid_signature\"");
+    assertThat(response.get("statusCode").asInt()).isEqualTo(400);
+    assertThat(response.get("body").asText()).contains("\"invalid_signature\"");
     assertThat(mirror.size(ORG, ObjectType.CUSTOMER)).isZero();
     assertThat(ledger.size(ORG)).isZero();
   }
 
-  private static APIGatewayV2HTTPEvent load(String name) {
-    return EventLoader.loadApiGatewayHttpEvent(
-        EventFixtures.path("function-url/" + name).toString());
+  /** The recorded request as Lambda hands it to the handler, and the JSON the handler answers. */
+  private static JsonNode invoke(WebhookHandler handler, String name) throws IOException {
+    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    try (InputStream event = Files.newInputStream(EventFixtures.path("function-url/" + name))) {
+      handler.handleRequest(event, answer, null);
+    }
+    return Json.read(answer.toString(StandardCharsets.UTF_8));
   }
 }

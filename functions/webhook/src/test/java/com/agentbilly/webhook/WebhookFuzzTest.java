@@ -96,7 +96,7 @@ class WebhookFuzzTest {
       headers.put("Stripe-Signature", header);
     }
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(
+        handler.handle(
             WebhookRequests.request(
                 "POST", path, encoding.body(payload), encoding.flagged(), headers),
             null);

@@ -111,7 +111,7 @@ class WebhookHandlerTest {
     String encoded = Base64.getEncoder().encodeToString(body.getBytes(UTF_8));
 
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(
+        handler.handle(
             request("POST", PATH, encoded, true, Map.of("Stripe-Signature", sign(body))), null);
 
     assertThat(response.getStatusCode()).isEqualTo(200);
@@ -309,7 +309,7 @@ class WebhookHandlerTest {
     String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
 
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(request("POST", PATH, body, false, Map.of()), null);
+        handler.handle(request("POST", PATH, body, false, Map.of()), null);
 
     assertInvalidSignature(response);
   }
@@ -343,9 +343,9 @@ class WebhookHandlerTest {
     Map<String, String> headers = header.isEmpty() ? Map.of() : Map.of("Stripe-Signature", header);
 
     APIGatewayV2HTTPResponse known =
-        handler.handleRequest(request("POST", PATH, body, false, headers), null);
+        handler.handle(request("POST", PATH, body, false, headers), null);
     APIGatewayV2HTTPResponse unknown =
-        handler.handleRequest(
+        handler.handle(
             request("POST", "/orgs/org_testwebhooknosuchorgaaaaaa", body, false, headers), null);
 
     assertInvalidSignature(known);
@@ -358,7 +358,7 @@ class WebhookHandlerTest {
     String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
 
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(
+        handler.handle(
             request("POST", "/orgs/org_testwebhooknosuchorgaaaaaa", body, false, signature(body)),
             null);
 
@@ -521,7 +521,7 @@ class WebhookHandlerTest {
     String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
 
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(
+        handler.handle(
             request("POST", "/orgs/" + live.value(), body, false, signature(body)), null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
@@ -547,8 +547,7 @@ class WebhookHandlerTest {
   @Test
   void aBodyFlaggedAsBase64ThatIsNotIsAnInvalidRequest() {
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(
-            request("POST", PATH, "not base64 at all!", true, signature("x")), null);
+        handler.handle(request("POST", PATH, "not base64 at all!", true, signature("x")), null);
 
     assertRefused(response, 400, "invalid_request");
   }
@@ -568,7 +567,7 @@ class WebhookHandlerTest {
     String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
 
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(request("POST", path, body, false, signature(body)), null);
+        handler.handle(request("POST", path, body, false, signature(body)), null);
 
     assertRefused(response, 404, "not_found");
   }
@@ -579,7 +578,7 @@ class WebhookHandlerTest {
     String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
 
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(request(method, PATH, body, false, signature(body)), null);
+        handler.handle(request(method, PATH, body, false, signature(body)), null);
 
     assertRefused(response, 404, "not_found");
   }
@@ -591,8 +590,7 @@ class WebhookHandlerTest {
     String body = event("evt_test_1", "customer.created", CREATED, false, CUSTOMER);
 
     APIGatewayV2HTTPResponse response =
-        handler.handleRequest(
-            request("POST", "/orgs/" + org.value(), body, false, signature(body)), null);
+        handler.handle(request("POST", "/orgs/" + org.value(), body, false, signature(body)), null);
 
     assertThat(response.getStatusCode()).isEqualTo(404);
     assertThat(errorCode(response)).isEqualTo("not_found");
@@ -654,7 +652,7 @@ class WebhookHandlerTest {
   }
 
   private APIGatewayV2HTTPResponse deliver(String body, String signatureHeader) {
-    return handler.handleRequest(
+    return handler.handle(
         request("POST", PATH, body, false, Map.of("Stripe-Signature", signatureHeader)), null);
   }
 

@@ -44,21 +44,32 @@ final class LocalFunction {
     return instances.get();
   }
 
-  /** Invokes a {@code RequestHandler} with an event object, as Lambda does after deserializing. */
+  /**
+   * Invokes with an event object: a {@code RequestHandler} gets it as Lambda passes it after
+   * deserializing; a {@code RequestStreamHandler} gets it as the JSON Lambda would hand it, and its
+   * answer is read back into {@code outputType}.
+   */
   <I, O> O handle(I event, Class<O> outputType, Context context)
       throws FunctionInvocationException {
     invocations.incrementAndGet();
     Object handler = acquire();
     try {
+      if (handler instanceof RequestStreamHandler streamHandler) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        streamHandler.handleRequest(
+            new ByteArrayInputStream(json.writeValueAsBytes(event)), out, context);
+        return out.size() == 0 ? null : json.readValue(out.toByteArray(), outputType);
+      }
       if (!(handler instanceof RequestHandler<?, ?>)) {
         throw new FunctionInvocationException(
-            definition.handlerClass() + " is not a RequestHandler", new ClassCastException());
+            definition.handlerClass() + " is neither a RequestHandler nor a RequestStreamHandler",
+            new ClassCastException());
       }
       Object output = call(handler, event, context);
       return output == null ? null : outputType.cast(output);
     } catch (FunctionInvocationException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new FunctionInvocationException(e.getClass().getName() + ": " + e.getMessage(), e);
     } finally {
       idle.push(handler);

@@ -32,7 +32,6 @@ import com.agentbilly.port.KeyVault;
 import com.agentbilly.port.MirrorStore;
 import com.agentbilly.port.OrgStore;
 import com.agentbilly.port.SyncStateStore;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.StripeClient;
@@ -166,10 +165,7 @@ final class ActionsFixture {
    * The api function's real wiring (DynamoDB, KMS, Secrets Manager, Stripe through the permission
    * layer) with the manager actions replaced by {@code actions}, built from the same beans.
    */
-  static RequestHandler<
-          com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent,
-          com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent>
-      apiWith(Function<ApplicationContext, ManagerActionRoutes> actions) {
+  static ApiHandler apiWith(Function<ApplicationContext, ManagerActionRoutes> actions) {
     ApplicationContext context = FunctionContext.start("api");
     return new ApiHandler(
         ApiRoutes.router(

@@ -164,7 +164,7 @@ class WebhookFaultIT {
   }
 
   private APIGatewayV2HTTPResponse deliver(String body) {
-    return handler.handleRequest(WebhookRequests.signedDelivery(org.value(), body, secret), null);
+    return handler.handle(WebhookRequests.signedDelivery(org.value(), body, secret), null);
   }
 
   /** The mirror, running what the test scheduled right after its next successful write. */

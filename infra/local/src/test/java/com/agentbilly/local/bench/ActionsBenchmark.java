@@ -61,9 +61,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * The refund scenarios of the api benchmark ({@code infra/bench/api}): {@code POST
- * /orgs/{org}/refunds} through {@link ApiHandler#handleRequest} in-process, with the real DynamoDB
- * stores (moto) and Stripe (localstripe behind the permission layer, the demo manager key), next to
- * the floor: the same DynamoDB requests replayed back to back on a bare client plus the same Stripe
+ * /orgs/{org}/refunds} through {@link ApiHandler#handle} in-process, with the real DynamoDB stores
+ * (moto) and Stripe (localstripe behind the permission layer, the demo manager key), next to the
+ * floor: the same DynamoDB requests replayed back to back on a bare client plus the same Stripe
  * calls made directly with stripe-java. Each measured refund is of a fresh charge, made before the
  * clock starts. The decrypted key comes from memory, as in a warm function (its KMS and Secrets
  * Manager reads are cached for minutes), so neither side pays for it.
@@ -242,7 +242,7 @@ public final class ActionsBenchmark {
 
   private void refund(String charge, String key) {
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(
+        handler.handle(
             ApiEvents.request("POST", "/orgs/{org}/refunds")
                 .path("org", org.value())
                 .as(USER, USER + "@bench.test")

@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
- * The api benchmark ({@code infra/bench/api}): scenarios through {@link ApiHandler#handleRequest}
+ * The api benchmark ({@code infra/bench/api}): scenarios through {@link ApiHandler#handle}
  * in-process against the local stack (moto). For every request it records the calls the handler
  * made (membership check included) and replays exactly those, one after the other, on bare clients:
  * the floor. Prints a table — requests/s, p50 and p99 of the handler and of the floor, and their
@@ -226,7 +226,7 @@ public final class ApiBenchmark {
   }
 
   private void handle(APIGatewayProxyRequestEvent event) {
-    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+    APIGatewayProxyResponseEvent response = handler.handle(event, null);
     if (response.getStatusCode() != 200) {
       throw new IllegalStateException(
           event.getPath() + " answered " + response.getStatusCode() + ": " + response.getBody());

@@ -42,10 +42,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The reads benchmark ({@code infra/bench/reads}): list and customer-view requests through {@link
- * ApiHandler#handleRequest} in-process, against the local stack's DynamoDB (moto). For every
- * request it records the DynamoDB calls the handler made (membership check included) and replays
- * exactly those calls, one after the other, on a bare client: the floor. Prints requests/s, p50 and
- * p99 of handler latency and of the floor, and their ratio (target: at most 1.5).
+ * ApiHandler#handle} in-process, against the local stack's DynamoDB (moto). For every request it
+ * records the DynamoDB calls the handler made (membership check included) and replays exactly those
+ * calls, one after the other, on a bare client: the floor. Prints requests/s, p50 and p99 of
+ * handler latency and of the floor, and their ratio (target: at most 1.5).
  *
  * <p>Arguments: {@code --requests N} (measured requests per scenario, default 50), {@code --warmup
  * N} (default 10), {@code --customers N} (seeded customers, default 40). Seeds a fresh org and
@@ -206,7 +206,7 @@ public final class ReadsBenchmark {
   }
 
   private void handle(APIGatewayProxyRequestEvent event) {
-    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+    APIGatewayProxyResponseEvent response = handler.handle(event, null);
     if (response.getStatusCode() != 200) {
       throw new IllegalStateException(
           event.getPath() + " answered " + response.getStatusCode() + ": " + response.getBody());
@@ -229,7 +229,7 @@ public final class ReadsBenchmark {
   }
 
   private String nextCursor(ApiEvents request) {
-    APIGatewayProxyResponseEvent response = handler.handleRequest(request.build(), null);
+    APIGatewayProxyResponseEvent response = handler.handle(request.build(), null);
     try {
       return Json.read(response.getBody()).get("next_cursor").asText();
     } catch (JsonProcessingException e) {

@@ -47,12 +47,12 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The webhook benchmark ({@code infra/bench/webhook}): signed Stripe events through {@link
- * WebhookHandler#handleRequest} in-process, against the local stack's DynamoDB (moto) and KMS and
- * Secrets Manager (the webhook secret is decrypted once, then cached as on a warm Lambda). For
- * every event it records the DynamoDB calls the handler made and replays exactly those calls, back
- * to back, on a bare client: the floor. Prints events/s, p50 and p99 of handler latency and of the
- * floor, and their ratio, for new events (org read, ledger check, guarded write, ledger record) and
- * for redeliveries (org read, ledger check).
+ * WebhookHandler#handle} in-process, against the local stack's DynamoDB (moto) and KMS and Secrets
+ * Manager (the webhook secret is decrypted once, then cached as on a warm Lambda). For every event
+ * it records the DynamoDB calls the handler made and replays exactly those calls, back to back, on
+ * a bare client: the floor. Prints events/s, p50 and p99 of handler latency and of the floor, and
+ * their ratio, for new events (org read, ledger check, guarded write, ledger record) and for
+ * redeliveries (org read, ledger check).
  *
  * <p>Arguments: {@code --events N} (measured per scenario, default 500), {@code --warmup N}
  * (default 100). Creates a fresh org and erases it, and its secret, at the end.
@@ -199,7 +199,7 @@ public final class WebhookBenchmark {
       APIGatewayV2HTTPEvent request = signed(body.apply(i));
       recorder.drain();
       long started = System.nanoTime();
-      APIGatewayV2HTTPResponse response = handler.handleRequest(request, null);
+      APIGatewayV2HTTPResponse response = handler.handle(request, null);
       handlerNanos[i] = System.nanoTime() - started;
       total += handlerNanos[i];
       if (response.getStatusCode() != 200) {
