@@ -209,9 +209,19 @@ public final class ColdStartBenchmark {
       PrintStream print)
       throws Exception {
     String names = "-Dbench.answer.names=" + org.value();
-    List<Function> plain =
+    List<Function> baselines =
         List.of(
             new Function("baseline", BareDynamoDbHandler.class.getName(), "ApiFunction", "200"),
+            // The same GetItem as a stream handler, as the API functions are: no event binding.
+            new Function(
+                "baseline-stream",
+                BareDynamoDbHandler.Stream.class.getName(),
+                "ApiFunction",
+                "200",
+                "baseline",
+                List.of()));
+    List<Function> plain =
+        List.of(
             // The api's GET /me and mcp's list_orgs must name the seeded org, not only answer.
             new Function(
                 "api",
@@ -238,18 +248,19 @@ public final class ColdStartBenchmark {
                 List.of("-Dauthorization.server=http://127.0.0.1/bench-issuer", names)));
     if (compare != null) {
       // Each function beside the same function from the other build, in the same rounds.
-      List<Function> both = new ArrayList<>(List.of(plain.getFirst()));
-      for (Function f : plain.subList(1, plain.size())) {
+      List<Function> both = new ArrayList<>();
+      for (Function f : plain) {
         both.add(f);
         both.add(f.from(compare));
       }
       plain = both;
     }
-    List<Function> functions = plain;
-    if (snapStart) {
+    List<Function> functions = new ArrayList<>(baselines);
+    if (!snapStart) {
+      functions.addAll(plain);
+    } else {
       // Each function restored from a simulated snapshot, without and with priming.
-      functions = new ArrayList<>(List.of(plain.getFirst()));
-      for (Function f : plain.subList(1, plain.size())) {
+      for (Function f : plain) {
         functions.add(f.restored(false));
         functions.add(f.restored(true));
       }
@@ -399,7 +410,7 @@ public final class ColdStartBenchmark {
         "unexpected answers");
     for (Result r : results) {
       Path code = r.function().code(build);
-      boolean baseline = r == results.get(0);
+      boolean baseline = baselines.contains(r.function());
       print.printf(
           Locale.ROOT,
           "%-" + width + "s %8.0f %8.1f %8.0f %6.2f %9s %9s %5s  %s%n",
