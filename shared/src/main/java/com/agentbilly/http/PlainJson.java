@@ -1,5 +1,6 @@
 package com.agentbilly.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -67,6 +68,45 @@ public final class PlainJson {
       strings.add(string(text));
     }
     return strings;
+  }
+
+  /** Writes {@code strings} as the object field {@code name}; nothing when it is null. */
+  public static void writeStrings(JsonGenerator json, String name, Map<String, String> strings)
+      throws IOException {
+    if (strings == null) {
+      return;
+    }
+    json.writeObjectFieldStart(name);
+    for (Map.Entry<String, String> field : strings.entrySet()) {
+      json.writeStringField(field.getKey(), field.getValue());
+    }
+    json.writeEndObject();
+  }
+
+  /** Writes {@code lists} as the object field {@code name}; nothing when it is null. */
+  public static void writeStringLists(
+      JsonGenerator json, String name, Map<String, List<String>> lists) throws IOException {
+    if (lists == null) {
+      return;
+    }
+    json.writeObjectFieldStart(name);
+    for (Map.Entry<String, List<String>> field : lists.entrySet()) {
+      writeStringList(json, field.getKey(), field.getValue());
+    }
+    json.writeEndObject();
+  }
+
+  /** Writes {@code strings} as the array field {@code name}; nothing when it is null. */
+  public static void writeStringList(JsonGenerator json, String name, List<String> strings)
+      throws IOException {
+    if (strings == null) {
+      return;
+    }
+    json.writeArrayFieldStart(name);
+    for (String string : strings) {
+      json.writeString(string);
+    }
+    json.writeEndArray();
   }
 
   private static String string(Object value) {

@@ -4,6 +4,8 @@ import static com.agentbilly.http.PlainJson.bool;
 import static com.agentbilly.http.PlainJson.string;
 import static com.agentbilly.http.PlainJson.stringLists;
 import static com.agentbilly.http.PlainJson.strings;
+import static com.agentbilly.http.PlainJson.writeStringLists;
+import static com.agentbilly.http.PlainJson.writeStrings;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
@@ -14,7 +16,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,24 +62,8 @@ public final class ProxyEventJson {
       if (answer.getStatusCode() != null) {
         json.writeNumberField("statusCode", answer.getStatusCode());
       }
-      if (answer.getHeaders() != null) {
-        json.writeObjectFieldStart("headers");
-        for (Map.Entry<String, String> header : answer.getHeaders().entrySet()) {
-          json.writeStringField(header.getKey(), header.getValue());
-        }
-        json.writeEndObject();
-      }
-      if (answer.getMultiValueHeaders() != null) {
-        json.writeObjectFieldStart("multiValueHeaders");
-        for (Map.Entry<String, List<String>> header : answer.getMultiValueHeaders().entrySet()) {
-          json.writeArrayFieldStart(header.getKey());
-          for (String value : header.getValue()) {
-            json.writeString(value);
-          }
-          json.writeEndArray();
-        }
-        json.writeEndObject();
-      }
+      writeStrings(json, "headers", answer.getHeaders());
+      writeStringLists(json, "multiValueHeaders", answer.getMultiValueHeaders());
       if (answer.getBody() != null) {
         json.writeStringField("body", answer.getBody());
       }

@@ -4,12 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.testing.EventFixtures;
+import com.agentbilly.testing.JsonTrees;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -102,8 +101,8 @@ class ProxyEventJsonTest {
     RUNTIME_RESPONSES.toJson(answer, runtime);
 
     // The runtime writes absent fields as null; API Gateway reads a null and a missing field alike.
-    assertThat(withoutNulls(Json.MAPPER.readTree(ours.toByteArray())))
-        .isEqualTo(withoutNulls(Json.MAPPER.readTree(runtime.toByteArray())));
+    assertThat(JsonTrees.withoutNulls(Json.MAPPER.readTree(ours.toByteArray())))
+        .isEqualTo(JsonTrees.withoutNulls(Json.MAPPER.readTree(runtime.toByteArray())));
   }
 
   static List<APIGatewayProxyResponseEvent> answers() {
@@ -124,23 +123,5 @@ class ProxyEventJsonTest {
             .withBody("aGVsbG8=")
             .withIsBase64Encoded(true),
         new APIGatewayProxyResponseEvent());
-  }
-
-  private static JsonNode withoutNulls(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      List<String> nulls = new ArrayList<>();
-      object
-          .properties()
-          .forEach(
-              e -> {
-                if (e.getValue().isNull()) {
-                  nulls.add(e.getKey());
-                } else {
-                  withoutNulls(e.getValue());
-                }
-              });
-      object.remove(nulls);
-    }
-    return node;
   }
 }

@@ -4,6 +4,9 @@ import static com.agentbilly.http.PlainJson.bool;
 import static com.agentbilly.http.PlainJson.string;
 import static com.agentbilly.http.PlainJson.stringList;
 import static com.agentbilly.http.PlainJson.strings;
+import static com.agentbilly.http.PlainJson.writeStringList;
+import static com.agentbilly.http.PlainJson.writeStringLists;
+import static com.agentbilly.http.PlainJson.writeStrings;
 
 import com.agentbilly.http.Json;
 import com.agentbilly.http.PlainJson;
@@ -15,7 +18,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,31 +58,9 @@ final class FunctionUrlEventJson {
     try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(output, JsonEncoding.UTF8)) {
       json.writeStartObject();
       json.writeNumberField("statusCode", answer.getStatusCode());
-      if (answer.getHeaders() != null) {
-        json.writeObjectFieldStart("headers");
-        for (Map.Entry<String, String> header : answer.getHeaders().entrySet()) {
-          json.writeStringField(header.getKey(), header.getValue());
-        }
-        json.writeEndObject();
-      }
-      if (answer.getMultiValueHeaders() != null) {
-        json.writeObjectFieldStart("multiValueHeaders");
-        for (Map.Entry<String, List<String>> header : answer.getMultiValueHeaders().entrySet()) {
-          json.writeArrayFieldStart(header.getKey());
-          for (String value : header.getValue()) {
-            json.writeString(value);
-          }
-          json.writeEndArray();
-        }
-        json.writeEndObject();
-      }
-      if (answer.getCookies() != null) {
-        json.writeArrayFieldStart("cookies");
-        for (String cookie : answer.getCookies()) {
-          json.writeString(cookie);
-        }
-        json.writeEndArray();
-      }
+      writeStrings(json, "headers", answer.getHeaders());
+      writeStringLists(json, "multiValueHeaders", answer.getMultiValueHeaders());
+      writeStringList(json, "cookies", answer.getCookies());
       if (answer.getBody() != null) {
         json.writeStringField("body", answer.getBody());
       }

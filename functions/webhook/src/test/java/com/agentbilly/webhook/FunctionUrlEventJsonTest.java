@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.agentbilly.http.Json;
 import com.agentbilly.testing.EventFixtures;
+import com.agentbilly.testing.JsonTrees;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -91,8 +90,8 @@ class FunctionUrlEventJsonTest {
 
     // The runtime writes absent fields as null; the function URL reads a null and a missing field
     // alike.
-    assertThat(withoutNulls(Json.MAPPER.readTree(ours.toByteArray())))
-        .isEqualTo(withoutNulls(Json.MAPPER.readTree(runtime.toByteArray())));
+    assertThat(JsonTrees.withoutNulls(Json.MAPPER.readTree(ours.toByteArray())))
+        .isEqualTo(JsonTrees.withoutNulls(Json.MAPPER.readTree(runtime.toByteArray())));
   }
 
   static List<APIGatewayV2HTTPResponse> answers() {
@@ -113,23 +112,5 @@ class FunctionUrlEventJsonTest {
             .withBody("aGVsbG8=")
             .build(),
         new APIGatewayV2HTTPResponse());
-  }
-
-  private static JsonNode withoutNulls(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      List<String> nulls = new ArrayList<>();
-      object
-          .properties()
-          .forEach(
-              e -> {
-                if (e.getValue().isNull()) {
-                  nulls.add(e.getKey());
-                } else {
-                  withoutNulls(e.getValue());
-                }
-              });
-      object.remove(nulls);
-    }
-    return node;
   }
 }

@@ -32,14 +32,7 @@ public final class BareDynamoDbHandler
   @Override
   public APIGatewayProxyResponseEvent handleRequest(
       APIGatewayProxyRequestEvent event, Context context) {
-    GetItemResponse item =
-        dynamo.getItem(
-            g ->
-                g.tableName(table)
-                    .key(
-                        Map.of(
-                            "pk", AttributeValue.fromS("USER#" + event.getPath()),
-                            "sk", AttributeValue.fromS("PROFILE"))));
+    GetItemResponse item = profile(dynamo, table, event.getPath());
     return new APIGatewayProxyResponseEvent()
         .withStatusCode(200)
         .withBody(item.hasItem() ? "{\"found\":true}" : "{\"found\":false}");
@@ -56,17 +49,21 @@ public final class BareDynamoDbHandler
     public void handleRequest(InputStream input, OutputStream output, Context context)
         throws IOException {
       input.readAllBytes();
-      GetItemResponse item =
-          dynamo.getItem(
-              g ->
-                  g.tableName(table)
-                      .key(
-                          Map.of(
-                              "pk", AttributeValue.fromS("USER#/me"),
-                              "sk", AttributeValue.fromS("PROFILE"))));
+      GetItemResponse item = profile(dynamo, table, "/me");
       output.write(
           ("{\"statusCode\":200,\"body\":\"{\\\"found\\\":" + item.hasItem() + "}\"}")
               .getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** The one GetItem both baselines make. */
+  static GetItemResponse profile(DynamoDbClient dynamo, String table, String path) {
+    return dynamo.getItem(
+        g ->
+            g.tableName(table)
+                .key(
+                    Map.of(
+                        "pk", AttributeValue.fromS("USER#" + path),
+                        "sk", AttributeValue.fromS("PROFILE"))));
   }
 }
