@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * JSON read into plain values — maps, lists, strings, numbers, booleans, null — as Jackson's
  * untyped binding reads it, with Jackson's streaming parser alone, and the coercions its bean
- * binding makes when such a value fills a field. For reading Lambda's events on a cold start: the
- * first tree or bean read through a mapper builds its deserializer factories, some 350 classes.
+ * binding makes when such a value fills a field; and maps and lists of strings written with its
+ * generator. For Lambda's events on a cold start: the first tree or bean read through a mapper
+ * builds its deserializer factories, some 350 classes.
  */
 public final class PlainJson {
 

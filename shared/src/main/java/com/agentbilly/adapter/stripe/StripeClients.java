@@ -9,6 +9,12 @@ import java.time.Duration;
  */
 public final class StripeClients {
 
+  // What a member waits on (interactive() here and in StripeExchange): short timeouts
+  // and one retry.
+  static final Duration INTERACTIVE_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  static final Duration INTERACTIVE_READ_TIMEOUT = Duration.ofSeconds(8);
+  static final int INTERACTIVE_RETRIES = 1;
+
   private final String apiBase;
   private final Duration connectTimeout;
   private final Duration readTimeout;
@@ -24,7 +30,8 @@ public final class StripeClients {
 
   /** Short timeouts and one retry: for calls a member waits on, such as a refund. */
   public static StripeClients interactive(String apiBase) {
-    return new StripeClients(apiBase, Duration.ofSeconds(3), Duration.ofSeconds(8), 1);
+    return new StripeClients(
+        apiBase, INTERACTIVE_CONNECT_TIMEOUT, INTERACTIVE_READ_TIMEOUT, INTERACTIVE_RETRIES);
   }
 
   public StripeClient forKey(String key) {

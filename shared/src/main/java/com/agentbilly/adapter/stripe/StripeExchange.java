@@ -48,7 +48,11 @@ public final class StripeExchange {
 
   /** The timeouts and retries of {@link StripeClients#interactive}: for probing a key. */
   public static StripeExchange interactive(String apiBase) {
-    return new StripeExchange(apiBase, Duration.ofSeconds(3), Duration.ofSeconds(8), 1);
+    return new StripeExchange(
+        apiBase,
+        StripeClients.INTERACTIVE_CONNECT_TIMEOUT,
+        StripeClients.INTERACTIVE_READ_TIMEOUT,
+        StripeClients.INTERACTIVE_RETRIES);
   }
 
   /**
@@ -75,7 +79,8 @@ public final class StripeExchange {
         answer = new Answer(status, body(connection, status));
         shouldRetry = connection.getHeaderField("Stripe-Should-Retry");
       } catch (IOException e) {
-        // Otherwise the body was read whole, which hands the connection back for reuse.
+        // A failed exchange gives its connection up; one whose body was read whole (above) goes
+        // back to the JDK's keep-alive cache instead.
         if (connection != null) {
           connection.disconnect();
         }
